@@ -1,0 +1,354 @@
+package io.managedtls.core;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import io.managedtls.core.config.InvalidTlsConfigException;
+import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.config.TlsConfig;
+import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.verify.PeerVerifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A named TLS endpoint: a {@link TlsConfig} made live as a JSSE {@link SSLContext}, whose key material and peer
+ * verifier come from the configuration, and which makes fully configured {@link SSLEngine}s.
+ *
+ * <p>Engines get the configuration's protocol versions, cipher suites, ALPN protocols, server name (clients), client
+ * authentication mode (servers) and the {@link PeerVerifier} that checks the peer's chain, CRLs and host name.
+ *
+ * <p>Thread-safe. One context serves any number of connections; it is made once, at start-up, where every
+ * configuration error surfaces. {@link #reload(TlsConfig)} swaps the key and trust material for the handshakes that
+ * follow, without touching connections already open: they keep their keys and their negotiated session. The
+ * underlying {@code SSLContext} and its session caches stay the same across reloads, except that a change of trust
+ * material invalidates cached sessions, so that no peer resumes a session its new trust would refuse.
+ */
+public final class TlsContext {
+
+    private final String name;
+
+    private final SSLContext sslContext;
+
+    private volatile Material material;
+
+    private TlsContext(String name, Material material, SSLContext sslContext) {
+        this.name = name;
+        this.material = material;
+        this.sslContext = sslContext;
+    }
+
+    /**
+     * Creates a context from a configuration.
+     * @param name the context's name, used in messages, statistics and logs
+     * @param config the configuration
+     * @return the context
+     * @throws TlsException with {@link TlsError#BAD_CONFIG} if JSSE refuses the configuration
+     */
+    public static TlsContext create(String name, TlsConfig config) throws TlsException {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(config, "config");
+        try {
+            SSLContext sslContext = SSLContext.getInstance("TLS");
+            TlsContext context = new TlsContext(name, new Material(config), sslContext);
+            sslContext.init(new KeyManager[] { context.new ReloadableKeyManager() },
+                    new TrustManager[] { context.new ReloadableTrustManager() }, config.secureRandom());
+            context.checkEngineAccepts(config);
+            return context;
+        }
+        catch (GeneralSecurityException | IllegalArgumentException ex) {
+            throw new TlsException(TlsError.BAD_CONFIG, "TLS context '" + name + "' cannot be created: "
+                    + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Returns the context's name.
+     * @return the name
+     */
+    public String name() {
+        return this.name;
+    }
+
+    /**
+     * Returns the configuration in force: the latest one given to {@link #reload(TlsConfig)}, or the first.
+     * @return the configuration
+     */
+    public TlsConfig config() {
+        return this.material.config;
+    }
+
+    /**
+     * Returns the JSSE context, for code that needs one, such as an HTTP client. Engines and sockets it makes
+     * directly do not get the configuration's parameters; prefer {@link #createEngine(String, int)}.
+     * @return the SSL context
+     */
+    public SSLContext sslContext() {
+        return this.sslContext;
+    }
+
+    /**
+     * Creates an engine for a server, or for a client that connects to its configured server name.
+     * @return a configured engine, not yet started
+     * @throws IllegalStateException for a client without server name or expected host name
+     */
+    public SSLEngine createEngine() {
+        TlsConfig config = config();
+        if (config.role() == TlsRole.SERVER) {
+            return configure(this.sslContext.createSSLEngine(), config, null);
+        }
+        String host = (config.serverName() != null) ? config.serverName() : config.expectedHostName();
+        if (host == null) {
+            throw new IllegalStateException("Client context '" + this.name + "' needs the host it connects to: use "
+                    + "createEngine(host, port) or configure a server name");
+        }
+        return createEngine(host, -1);
+    }
+
+    /**
+     * Creates an engine for a connection with the given peer. For a client, the host is sent in SNI (unless a
+     * server name is configured, or it is an IP address) and is what the server's certificate must name (unless
+     * an expected host name is configured); host and port also key the JDK's cache of sessions to resume.
+     * @param peerHost the peer's host name or address
+     * @param peerPort the peer's port, or -1 when unknown
+     * @return a configured engine, not yet started
+     */
+    public SSLEngine createEngine(String peerHost, int peerPort) {
+        Objects.requireNonNull(peerHost, "peerHost");
+        TlsConfig config = config();
+        return configure(this.sslContext.createSSLEngine(peerHost, peerPort), config, peerHost);
+    }
+
+    /**
+     * Swaps the key material, SNI key material and trust material for the handshakes that follow. Connections
+     * already established are untouched. Only material changes take effect on existing settings of the JSSE
+     * context; the new configuration's other settings apply to engines created from now on.
+     * @param newConfig the new configuration, of the same role
+     * @throws InvalidTlsConfigException if the role differs
+     */
+    public void reload(TlsConfig newConfig) {
+        Objects.requireNonNull(newConfig, "newConfig");
+        Material current = this.material;
+        if (newConfig.role() != current.config.role()) {
+            throw new InvalidTlsConfigException("role", "a reload cannot change the role of context '" + this.name
+                    + "' from " + current.config.role() + " to " + newConfig.role());
+        }
+        this.material = new Material(newConfig);
+        if (!newConfig.trustMaterial().equals(current.config.trustMaterial())) {
+            invalidateSessions(this.sslContext.getServerSessionContext());
+            invalidateSessions(this.sslContext.getClientSessionContext());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TlsContext[name=" + this.name + ", " + config() + "]";
+    }
+
+    private void checkEngineAccepts(TlsConfig config) {
+        // Applying the parameters once at creation makes JSSE reject what it cannot do now, not at the first
+        // connection.
+        configure(this.sslContext.createSSLEngine(), config, null);
+    }
+
+    /**
+     * Returns the parameters this context gives its engines, for JSSE objects made elsewhere from
+     * {@link #sslContext()}: an {@code SSLSocket}, an {@code SSLServerSocket} or a {@code java.net.http.HttpClient}.
+     * @param peerHost for a client, the host it connects to (sent in SNI unless a server name is configured); may be
+     * {@code null} for a server
+     * @return new parameters, which the caller may change further
+     */
+    public SSLParameters sslParameters(@Nullable String peerHost) {
+        TlsConfig config = config();
+        return parameters(this.sslContext.getDefaultSSLParameters(), config, peerHost);
+    }
+
+    private static SSLEngine configure(SSLEngine engine, TlsConfig config, @Nullable String peerHost) {
+        engine.setUseClientMode(config.role() == TlsRole.CLIENT);
+        engine.setSSLParameters(parameters(engine.getSSLParameters(), config, peerHost));
+        return engine;
+    }
+
+    private static SSLParameters parameters(SSLParameters parameters, TlsConfig config, @Nullable String peerHost) {
+        boolean client = config.role() == TlsRole.CLIENT;
+        parameters.setProtocols(config.protocols().toArray(String[]::new));
+        if (!config.cipherSuites().isEmpty()) {
+            parameters.setCipherSuites(config.cipherSuites().toArray(String[]::new));
+        }
+        parameters.setApplicationProtocols(config.applicationProtocols().toArray(String[]::new));
+        if (client) {
+            String sniName = (config.serverName() != null) ? config.serverName() : peerHost;
+            parameters.setServerNames((sniName != null && isDnsName(sniName))
+                    ? List.of(new SNIHostName(sniName)) : Collections.emptyList());
+        }
+        else {
+            parameters.setUseCipherSuitesOrder(true);
+            if (config.peerAuthentication() == PeerAuthentication.REQUIRED) {
+                parameters.setNeedClientAuth(true);
+            }
+            else if (config.peerAuthentication() == PeerAuthentication.OPTIONAL) {
+                parameters.setWantClientAuth(true);
+            }
+        }
+        // Host names are checked by the PeerVerifier, which honours the peer authentication mode.
+        parameters.setEndpointIdentificationAlgorithm(null);
+        return parameters;
+    }
+
+    private static boolean isDnsName(String host) {
+        if (host.contains(":") || host.matches("[0-9.]+")) {
+            return false;
+        }
+        try {
+            new SNIHostName(host);
+            return true;
+        }
+        catch (IllegalArgumentException ex) {
+            return false;
+        }
+    }
+
+    private static void invalidateSessions(SSLSessionContext sessions) {
+        Collections.list(sessions.getIds()).forEach((id) -> {
+            var session = sessions.getSession(id);
+            if (session != null) {
+                session.invalidate();
+            }
+        });
+    }
+
+    /** The configuration with the JSSE managers made from it; replaced whole on reload. */
+    private static final class Material {
+
+        final TlsConfig config;
+
+        final MaterialKeyManager keyManager;
+
+        final PeerVerifier verifier;
+
+        Material(TlsConfig config) {
+            this.config = config;
+            this.keyManager = new MaterialKeyManager(config);
+            this.verifier = new PeerVerifier(config);
+        }
+
+    }
+
+    /** Delegates to the key manager of the material in force at each handshake. */
+    private final class ReloadableKeyManager extends X509ExtendedKeyManager {
+
+        @Override
+        public @Nullable String chooseEngineServerAlias(String keyType, Principal @Nullable [] issuers,
+                @Nullable SSLEngine engine) {
+            return keyManager().chooseEngineServerAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public @Nullable String chooseEngineClientAlias(String[] keyType, Principal @Nullable [] issuers,
+                @Nullable SSLEngine engine) {
+            return keyManager().chooseEngineClientAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public String @Nullable [] getClientAliases(String keyType, Principal @Nullable [] issuers) {
+            return keyManager().getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public @Nullable String chooseClientAlias(String[] keyType, Principal @Nullable [] issuers,
+                @Nullable Socket socket) {
+            return keyManager().chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String @Nullable [] getServerAliases(String keyType, Principal @Nullable [] issuers) {
+            return keyManager().getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public @Nullable String chooseServerAlias(String keyType, Principal @Nullable [] issuers,
+                @Nullable Socket socket) {
+            return keyManager().chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public X509Certificate @Nullable [] getCertificateChain(String alias) {
+            return keyManager().getCertificateChain(alias);
+        }
+
+        @Override
+        public @Nullable PrivateKey getPrivateKey(String alias) {
+            return keyManager().getPrivateKey(alias);
+        }
+
+        private MaterialKeyManager keyManager() {
+            return TlsContext.this.material.keyManager;
+        }
+
+    }
+
+    /** Delegates to the peer verifier of the material in force at each handshake. */
+    private final class ReloadableTrustManager extends X509ExtendedTrustManager {
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
+                throws CertificateException {
+            verifier().checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
+                throws CertificateException {
+            verifier().checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
+                throws CertificateException {
+            verifier().checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
+                throws CertificateException {
+            verifier().checkServerTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            verifier().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            verifier().checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return verifier().getAcceptedIssuers();
+        }
+
+        private PeerVerifier verifier() {
+            return TlsContext.this.material.verifier;
+        }
+
+    }
+
+}

@@ -1,0 +1,109 @@
+package io.managedtls.core.verify;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks whether a certificate names a host, after RFC 6125: DNS names against {@code dNSName} subject alternative
+ * names (a wildcard only as the whole left-most label), IP addresses against {@code iPAddress} ones, and the subject's
+ * common name only when the certificate has no such alternative names.
+ */
+final class HostNameMatcher {
+
+    private static final int SAN_DNS = 2;
+
+    private static final int SAN_IP = 7;
+
+    private HostNameMatcher() {
+    }
+
+    static boolean matches(X509Certificate certificate, String host) {
+        String hostName = normalize(host);
+        boolean isAddress = isIpLiteral(hostName);
+        boolean hasSanNames = false;
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names != null) {
+                for (List<?> name : names) {
+                    int type = (Integer) name.get(0);
+                    if (type == SAN_DNS || type == SAN_IP) {
+                        hasSanNames = true;
+                    }
+                    if (isAddress && type == SAN_IP && sameAddress(hostName, (String) name.get(1))) {
+                        return true;
+                    }
+                    if (!isAddress && type == SAN_DNS && dnsMatches(hostName, (String) name.get(1))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        catch (CertificateParsingException ex) {
+            return false;
+        }
+        if (hasSanNames || isAddress) {
+            return false;
+        }
+        String commonName = commonName(certificate);
+        return commonName != null && dnsMatches(hostName, commonName);
+    }
+
+    private static boolean dnsMatches(String host, String pattern) {
+        String name = normalize(pattern);
+        if (!name.startsWith("*.")) {
+            return host.equals(name);
+        }
+        // The wildcard stands for exactly one non-empty label and never for a public suffix such as "*.com".
+        String suffix = name.substring(1);
+        int firstDot = host.indexOf('.');
+        return firstDot > 0 && host.substring(firstDot).equals(suffix) && suffix.indexOf('.', 1) > 0;
+    }
+
+    private static boolean sameAddress(String host, String certificateAddress) {
+        try {
+            return InetAddress.getByName(host).equals(InetAddress.getByName(certificateAddress));
+        }
+        catch (UnknownHostException ex) {
+            return false;
+        }
+    }
+
+    static boolean isIpLiteral(String host) {
+        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    private static String normalize(String name) {
+        String lower = name.trim().toLowerCase(Locale.ROOT);
+        if (lower.startsWith("[") && lower.endsWith("]")) {
+            lower = lower.substring(1, lower.length() - 1);
+        }
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+
+    private static @Nullable String commonName(X509Certificate certificate) {
+        try {
+            List<Rdn> rdns = new LdapName(certificate.getSubjectX500Principal().getName()).getRdns();
+            for (int i = rdns.size() - 1; i >= 0; i--) {
+                if ("CN".equalsIgnoreCase(rdns.get(i).getType())) {
+                    return rdns.get(i).getValue().toString();
+                }
+            }
+        }
+        catch (InvalidNameException ex) {
+            // An unparsable subject names no host.
+        }
+        return null;
+    }
+
+}
