@@ -1,5 +1,7 @@
 package io.managedtls.core;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
@@ -21,6 +23,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.managedtls.core.config.InvalidTlsConfigException;
+import io.managedtls.core.connection.TlsConnection;
+import io.managedtls.core.connection.Transport;
 import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.config.TlsRole;
@@ -133,6 +137,66 @@ public final class TlsContext {
         Objects.requireNonNull(peerHost, "peerHost");
         TlsConfig config = config();
         return configure(this.sslContext.createSSLEngine(peerHost, peerPort), config, peerHost);
+    }
+
+    /**
+     * Makes a connection over a transport. A server connection waits for the client's hello; a client connection
+     * connects to its configured server name or expected host name or, failing those, to the transport's remote
+     * address. Nothing is exchanged until the first {@code handshake}, {@code read} or {@code write}.
+     * @param transport the transport, which the connection closes when it is closed
+     * @return the connection
+     */
+    public TlsConnection newConnection(Transport transport) {
+        Objects.requireNonNull(transport, "transport");
+        TlsConfig config = config();
+        if (config.role() == TlsRole.CLIENT && config.serverName() == null && config.expectedHostName() == null) {
+            InetSocketAddress remote = transport.remoteAddress();
+            if (remote == null) {
+                throw new IllegalStateException("Client context '" + this.name + "' needs the host it connects to: "
+                        + "use newConnection(transport, host, port) or configure a server name");
+            }
+            return newConnection(transport, remote.getHostString(), remote.getPort());
+        }
+        return new TlsConnection(this.name, config, createEngine(), transport);
+    }
+
+    /**
+     * Makes a client connection to the given peer over a transport; see {@link #createEngine(String, int)} for what
+     * the host is used for.
+     * @param transport the transport, which the connection closes when it is closed
+     * @param peerHost the peer's host name or address
+     * @param peerPort the peer's port, or -1 when unknown
+     * @return the connection
+     */
+    public TlsConnection newConnection(Transport transport, String peerHost, int peerPort) {
+        Objects.requireNonNull(transport, "transport");
+        return new TlsConnection(this.name, config(), createEngine(peerHost, peerPort), transport);
+    }
+
+    /**
+     * Opens a TCP connection to the given host and port, waiting at most the handshake timeout to connect, and
+     * makes a blocking client connection over it. The handshake runs on the first operation.
+     * @param host the host name or address
+     * @param port the port
+     * @return the connection
+     * @throws TlsException with {@link TlsError#TRANSPORT_ERROR} if the TCP connection cannot be made
+     */
+    public TlsConnection connect(String host, int port) throws TlsException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), (int) config().handshakeTimeout().toMillis());
+            return newConnection(Transport.of(socket), host, port);
+        }
+        catch (IOException ex) {
+            try {
+                socket.close();
+            }
+            catch (IOException closeFailure) {
+                ex.addSuppressed(closeFailure);
+            }
+            throw new TlsException(TlsError.TRANSPORT_ERROR, "Cannot connect to " + host + ":" + port + " for TLS "
+                    + "context '" + this.name + "': " + ex.getMessage(), ex);
+        }
     }
 
     /**

@@ -42,6 +42,9 @@ public enum TlsError {
     /** The peer tried to renegotiate and the renegotiation policy refused it. */
     RENEGOTIATION_REFUSED(-0x6B00, "renegotiation was refused by policy"),
 
+    /** Delegated tasks of the handshake run on the configured executor; the connection is ready again when they end. */
+    ASYNC_IN_PROGRESS(-0x6500, "the handshake waits for delegated tasks"),
+
     /** The configuration is invalid or incomplete. */
     BAD_CONFIG(-0x5E80, "the configuration is invalid"),
 

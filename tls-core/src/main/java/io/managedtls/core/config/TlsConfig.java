@@ -12,11 +12,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 
 import io.managedtls.core.debug.TlsDebugListener;
+import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.material.TrustMaterial;
 import io.managedtls.core.verify.TlsVerifyCallback;
@@ -81,6 +83,10 @@ public final class TlsConfig {
 
     private final int debugLevel;
 
+    private final TlsEventListener eventListener;
+
+    private final @Nullable Executor delegatedTaskExecutor;
+
     private TlsConfig(Builder builder) {
         this.role = builder.role;
         this.peerAuthentication = (builder.peerAuthentication != null) ? builder.peerAuthentication
@@ -101,6 +107,8 @@ public final class TlsConfig {
         this.verifyCallback = builder.verifyCallback;
         this.debugListener = builder.debugListener;
         this.debugLevel = builder.debugLevel;
+        this.eventListener = builder.eventListener;
+        this.delegatedTaskExecutor = builder.delegatedTaskExecutor;
     }
 
     /**
@@ -151,6 +159,8 @@ public final class TlsConfig {
         builder.verifyCallback = this.verifyCallback;
         builder.debugListener = this.debugListener;
         builder.debugLevel = this.debugLevel;
+        builder.eventListener = this.eventListener;
+        builder.delegatedTaskExecutor = this.delegatedTaskExecutor;
         return builder;
     }
 
@@ -259,6 +269,16 @@ public final class TlsConfig {
         return this.debugLevel;
     }
 
+    /** @return the listener that receives the events of every connection */
+    public TlsEventListener eventListener() {
+        return this.eventListener;
+    }
+
+    /** @return the executor for the engine's delegated tasks, or {@code null} to run them on the calling thread */
+    public @Nullable Executor delegatedTaskExecutor() {
+        return this.delegatedTaskExecutor;
+    }
+
     @Override
     public String toString() {
         return "TlsConfig[role=" + this.role + ", peerAuthentication=" + this.peerAuthentication + ", protocols="
@@ -311,6 +331,10 @@ public final class TlsConfig {
         private TlsDebugListener debugListener = TlsDebugListener.NONE;
 
         private int debugLevel;
+
+        private TlsEventListener eventListener = TlsEventListener.NONE;
+
+        private @Nullable Executor delegatedTaskExecutor;
 
         private Builder(TlsRole role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -574,6 +598,28 @@ public final class TlsConfig {
             }
             this.debugListener = require("debug-listener", listener);
             this.debugLevel = level;
+            return this;
+        }
+
+        /**
+         * Sets the listener that receives the events of every connection (handshakes, alerts, closes). Default: none.
+         * @param listener the listener; combine several with {@link TlsEventListener#of(List)}
+         * @return this builder
+         */
+        public Builder eventListener(TlsEventListener listener) {
+            this.eventListener = require("event-listener", listener);
+            return this;
+        }
+
+        /**
+         * Sets where the engine's delegated tasks (certificate checks, key exchange computations) run. Default: on the
+         * thread that drives the connection. A non-blocking server may hand them to a pool to keep its selector free;
+         * the connection then answers "want read" until they finish.
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder delegatedTaskExecutor(Executor executor) {
+            this.delegatedTaskExecutor = require("delegated-task-executor", executor);
             return this;
         }
 

@@ -207,7 +207,7 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
             String subject = (chain != null && chain.length > 0) ? chain[0].getSubjectX500Principal().getName()
                     : "(none)";
             String message = "Peer certificate " + subject + " failed verification: " + result.flags();
-            throw new CertificateException(message,
+            throw new CertificateVerificationException(message, result,
                     new CertPathValidatorException(message, null, null, -1, alertReason(result)));
         }
     }

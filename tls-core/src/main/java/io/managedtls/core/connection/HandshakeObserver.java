@@ -1,0 +1,859 @@
+package io.managedtls.core.connection;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+import io.managedtls.core.event.ClientHelloInfo;
+import io.managedtls.core.TlsAlert;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Watches the plaintext part of one connection's TLS handshake as its bytes pass on the wire, to tell what JSSE
+ * does not: what the client offered, what the server selected, whether the session was resumed, which messages
+ * went by and, when the peer does not speak TLS at all, what it speaks instead.
+ *
+ * <p>The connection passes every byte of each direction exactly once and in order: {@link #inbound(ByteBuffer)} with
+ * the bytes received from the peer before the engine unwraps them, {@link #outbound(ByteBuffer)} with the bytes the
+ * engine wrapped before they are sent. The two directions are parsed apart: TLS records (RFC 8446 section 5.1) are
+ * read from an arbitrary split of the byte stream and handshake messages reassembled across records. A direction is
+ * no longer parsed once what follows is encrypted: after its ChangeCipherSpec or its first application_data record
+ * (TLS 1.2, and the client in TLS 1.3), or after the ServerHello for the server in TLS 1.3. The ChangeCipherSpec
+ * a TLS 1.3 peer sends between a HelloRetryRequest and the ServerHello does not end its direction, as the second
+ * ClientHello and the ServerHello that follow are plaintext (RFC 8446 appendix D.4).
+ *
+ * <p>It never throws and never changes the buffers it is given: malformed, truncated, hostile or non-TLS input ends
+ * the observation of that direction, and the queries report what could be parsed until then. Only the inbound
+ * direction is judged for a {@link #protocolViolation() protocol violation}.
+ *
+ * <p>Cost: a direction's state is a few small arrays; the body of a ClientHello or ServerHello is buffered until
+ * complete, other messages are skipped without copying. A direction stops after {@value #MAX_OBSERVED_BYTES} bytes,
+ * far more than any plaintext flight. Once {@link #done()}, feeding costs two field reads.
+ *
+ * <p>Not thread-safe: it is fed and queried by the thread that drives the connection, or under the connection's
+ * lock.
+ */
+final class HandshakeObserver {
+
+    /** How many bytes of each direction are parsed at most. */
+    static final int MAX_OBSERVED_BYTES = 64 * 1024;
+
+    // RFC 5246 section 6.2.3: a TLS 1.2 ciphertext may exceed the 2^14 plaintext limit by 2048.
+    private static final int MAX_RECORD_LENGTH = (1 << 14) + 2048;
+
+    private static final int MAX_MESSAGES = 64;
+
+    private static final int MAX_LIST_ENTRIES = 512;
+
+    private static final int MAX_NAME_LENGTH = 255;
+
+    private static final int RECORD_HEADER_LENGTH = 5;
+
+    private static final int MESSAGE_HEADER_LENGTH = 4;
+
+    private static final int RANDOM_LENGTH = 32;
+
+    private static final int INITIAL_BODY_CAPACITY = 2048;
+
+    private static final int PREFIX_LENGTH = 8;
+
+    private static final int CHANGE_CIPHER_SPEC = 20;
+
+    private static final int ALERT = 21;
+
+    private static final int HANDSHAKE = 22;
+
+    private static final int APPLICATION_DATA = 23;
+
+    private static final int HEARTBEAT = 24;
+
+    private static final int CLIENT_HELLO = 1;
+
+    private static final int SERVER_HELLO = 2;
+
+    private static final int CERTIFICATE = 11;
+
+    private static final int CERTIFICATE_REQUEST = 13;
+
+    private static final int SERVER_NAME = 0;
+
+    private static final int SUPPORTED_GROUPS = 10;
+
+    private static final int SIGNATURE_ALGORITHMS = 13;
+
+    private static final int ALPN = 16;
+
+    private static final int SESSION_TICKET = 35;
+
+    private static final int PRE_SHARED_KEY = 41;
+
+    private static final int SUPPORTED_VERSIONS = 43;
+
+    private static final String TLS13 = "TLSv1.3";
+
+    // RFC 8446 section 4.1.3: a HelloRetryRequest is a ServerHello with this random, SHA-256("HelloRetryRequest").
+    private static final byte[] HELLO_RETRY_REQUEST_RANDOM = HexFormat.of()
+            .parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
+
+    private static final List<String> HTTP_METHODS = List.of("GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS",
+            "PATCH", "CONNECT", "TRACE");
+
+    private static final Map<Integer, String> VERSIONS = Map.of(0x0304, TLS13, 0x0303, "TLSv1.2", 0x0302, "TLSv1.1",
+            0x0301, "TLSv1", 0x0300, "SSLv3");
+
+    private static final Map<Integer, String> GROUPS = Map.ofEntries(Map.entry(0x0017, "secp256r1"),
+            Map.entry(0x0018, "secp384r1"), Map.entry(0x0019, "secp521r1"), Map.entry(0x001D, "x25519"),
+            Map.entry(0x001E, "x448"), Map.entry(0x0100, "ffdhe2048"), Map.entry(0x0101, "ffdhe3072"),
+            Map.entry(0x0102, "ffdhe4096"), Map.entry(0x0103, "ffdhe6144"), Map.entry(0x0104, "ffdhe8192"),
+            Map.entry(0x11EB, "SecP256r1MLKEM768"), Map.entry(0x11EC, "X25519MLKEM768"),
+            Map.entry(0x11ED, "SecP384r1MLKEM1024"));
+
+    private static final Map<Integer, String> SIGNATURE_SCHEMES = Map.ofEntries(
+            Map.entry(0x0401, "rsa_pkcs1_sha256"), Map.entry(0x0501, "rsa_pkcs1_sha384"),
+            Map.entry(0x0601, "rsa_pkcs1_sha512"), Map.entry(0x0403, "ecdsa_secp256r1_sha256"),
+            Map.entry(0x0503, "ecdsa_secp384r1_sha384"), Map.entry(0x0603, "ecdsa_secp521r1_sha512"),
+            Map.entry(0x0804, "rsa_pss_rsae_sha256"), Map.entry(0x0805, "rsa_pss_rsae_sha384"),
+            Map.entry(0x0806, "rsa_pss_rsae_sha512"), Map.entry(0x0807, "ed25519"), Map.entry(0x0808, "ed448"),
+            Map.entry(0x0809, "rsa_pss_pss_sha256"), Map.entry(0x080A, "rsa_pss_pss_sha384"),
+            Map.entry(0x080B, "rsa_pss_pss_sha512"), Map.entry(0x0201, "rsa_pkcs1_sha1"),
+            Map.entry(0x0203, "ecdsa_sha1"));
+
+    private static final Map<Integer, String> MESSAGE_TYPES = Map.ofEntries(Map.entry(0, "HelloRequest"),
+            Map.entry(CLIENT_HELLO, "ClientHello"), Map.entry(SERVER_HELLO, "ServerHello"),
+            Map.entry(4, "NewSessionTicket"), Map.entry(5, "EndOfEarlyData"), Map.entry(8, "EncryptedExtensions"),
+            Map.entry(CERTIFICATE, "Certificate"), Map.entry(12, "ServerKeyExchange"),
+            Map.entry(CERTIFICATE_REQUEST, "CertificateRequest"), Map.entry(14, "ServerHelloDone"),
+            Map.entry(15, "CertificateVerify"), Map.entry(16, "ClientKeyExchange"), Map.entry(20, "Finished"),
+            Map.entry(21, "CertificateURL"), Map.entry(22, "CertificateStatus"), Map.entry(24, "KeyUpdate"),
+            Map.entry(25, "CompressedCertificate"));
+
+    private final Direction in = new Direction(true);
+
+    private final Direction out = new Direction(false);
+
+    private final List<String> messages = new ArrayList<>();
+
+    private final byte[] prefix = new byte[PREFIX_LENGTH];
+
+    private int prefixLength;
+
+    private @Nullable String violation;
+
+    private boolean violationAtStart;
+
+    private @Nullable ClientHelloInfo clientHello;
+
+    private @Nullable ServerHelloInfo serverHello;
+
+    private boolean helloRetryRequested;
+
+    private boolean abbreviated;
+
+    private boolean certificateRequested;
+
+    private @Nullable RuntimeException failure;
+
+    /**
+     * Observes bytes received from the peer, before the engine unwraps them. The buffer is read between its position
+     * and limit and left unchanged.
+     * @param bytes the bytes received since the previous call, never passed before
+     */
+    void inbound(ByteBuffer bytes) {
+        if (this.prefixLength < PREFIX_LENGTH) {
+            capturePrefix(bytes);
+        }
+        if (!this.in.done) {
+            this.in.feed(bytes);
+        }
+    }
+
+    /**
+     * Observes bytes the engine produced, before they are sent. The buffer is read between its position and limit
+     * and left unchanged.
+     * @param bytes the bytes produced since the previous call, never passed before
+     */
+    void outbound(ByteBuffer bytes) {
+        if (!this.out.done) {
+            this.out.feed(bytes);
+        }
+    }
+
+    /**
+     * Returns whether neither direction will be parsed any more, so that the connection may stop feeding.
+     * @return {@code true} once both directions went encrypted, broke off or reached the limit
+     */
+    boolean done() {
+        return this.in.done && this.out.done;
+    }
+
+    /**
+     * Returns the first ClientHello seen: inbound on a server, outbound on a client.
+     * @return the ClientHello, or {@code null} when none was seen whole and readable
+     */
+    @Nullable ClientHelloInfo clientHello() {
+        return this.clientHello;
+    }
+
+    /**
+     * Returns the ServerHello, not counting a HelloRetryRequest.
+     * @return the ServerHello, or {@code null} when none was seen whole and readable
+     */
+    @Nullable ServerHelloInfo serverHello() {
+        return this.serverHello;
+    }
+
+    /**
+     * Returns whether the server answered the first ClientHello with a HelloRetryRequest (TLS 1.3), usually because
+     * the client sent no key share for a group the server accepts.
+     * @return {@code true} when a HelloRetryRequest was seen
+     */
+    boolean helloRetryRequested() {
+        return this.helloRetryRequested;
+    }
+
+    /**
+     * Returns whether the handshake resumed an earlier session. In TLS 1.3 the ServerHello accepts a pre-shared key;
+     * in TLS 1.2 and before the server echoes the client's session id, or its plaintext flight goes from ServerHello
+     * to ChangeCipherSpec without a Certificate, which also covers session tickets (RFC 5077); that rule also takes
+     * the rare TLS 1.2 suites that authenticate without certificates (PSK, anonymous) for resumptions.
+     * @return {@code true} when resumed, {@code false} when not or not yet known
+     */
+    boolean resumed() {
+        ServerHelloInfo server = this.serverHello;
+        if (server == null) {
+            return false;
+        }
+        if (TLS13.equals(server.version())) {
+            return server.pskAccepted();
+        }
+        ClientHelloInfo client = this.clientHello;
+        boolean echoed = client != null && !server.sessionId().isEmpty()
+                && server.sessionId().equals(client.sessionId());
+        return echoed || this.abbreviated;
+    }
+
+    /**
+     * Returns the plaintext messages seen, in order, each after an arrow that gives its direction: {@code ->} sent,
+     * {@code <-} received. Handshake messages carry their RFC names, for example {@code "-> ServerHello"}; records
+     * that are not handshake messages appear as {@code ChangeCipherSpec} and {@code Alert(fatal, handshake_failure)}.
+     * @return a copy of the messages seen so far
+     */
+    List<String> messages() {
+        return List.copyOf(this.messages);
+    }
+
+    /**
+     * Returns whether the server asked for a client certificate in plaintext, which only TLS 1.2 and before do.
+     * @return {@code true} when a CertificateRequest was seen
+     */
+    boolean certificateRequested() {
+        return this.certificateRequested;
+    }
+
+    /**
+     * Describes why the inbound bytes are not TLS, for example {@code plaintext HTTP request (GET)},
+     * {@code SSLv2-format ClientHello}, {@code not a TLS record (content type 0x47)} or
+     * {@code record length 65535 exceeds the TLS maximum}. Input that merely ends early is no violation.
+     * @return the description, or {@code null} when what was received so far may be TLS
+     */
+    @Nullable String protocolViolation() {
+        String description = this.violation;
+        if (description != null && this.violationAtStart) {
+            String better = describePrefix();
+            return (better != null) ? better : description;
+        }
+        return description;
+    }
+
+    /**
+     * Returns a one-line description for logs, for example {@code ClientHello[sni=api.example.com,
+     * versions=[TLSv1.3, TLSv1.2], alpn=[h2], suites=12], ServerHello[version=TLSv1.3,
+     * suite=TLS_AES_128_GCM_SHA256], resumed}. Should the observer itself have failed on some input, the
+     * description ends with {@code observer failed:} and the exception.
+     * @return the description
+     */
+    String summary() {
+        List<String> parts = new ArrayList<>();
+        String description = protocolViolation();
+        if (description != null) {
+            parts.add("protocol violation: " + description);
+        }
+        ClientHelloInfo client = this.clientHello;
+        if (client != null) {
+            parts.add(client.summary());
+        }
+        ServerHelloInfo server = this.serverHello;
+        if (server != null) {
+            parts.add(server.summary());
+        }
+        else if (this.helloRetryRequested) {
+            parts.add("HelloRetryRequest");
+        }
+        if (resumed()) {
+            parts.add("resumed");
+        }
+        if (this.certificateRequested) {
+            parts.add("certificate requested");
+        }
+        if (this.failure != null) {
+            parts.add("observer failed: " + this.failure);
+        }
+        return parts.isEmpty() ? "no handshake seen" : String.join(", ", parts);
+    }
+
+    @Override
+    public String toString() {
+        return "HandshakeObserver[" + summary() + "]";
+    }
+
+    private void capturePrefix(ByteBuffer bytes) {
+        int count = Math.min(PREFIX_LENGTH - this.prefixLength, bytes.remaining());
+        bytes.get(bytes.position(), this.prefix, this.prefixLength, count);
+        this.prefixLength += count;
+    }
+
+    private @Nullable String describePrefix() {
+        if (this.prefixLength >= 3 && (this.prefix[0] & 0x80) != 0 && this.prefix[2] == CLIENT_HELLO) {
+            return "SSLv2-format ClientHello";
+        }
+        for (String method : HTTP_METHODS) {
+            byte[] token = (method + " ").getBytes(StandardCharsets.US_ASCII);
+            if (this.prefixLength >= token.length
+                    && Arrays.equals(this.prefix, 0, token.length, token, 0, token.length)) {
+                return "plaintext HTTP request (" + method + ")";
+            }
+        }
+        return null;
+    }
+
+    private void message(Direction direction, String name) {
+        if (this.messages.size() < MAX_MESSAGES) {
+            this.messages.add(direction.arrow + name);
+        }
+        else {
+            // No real handshake has this many plaintext messages: whatever this is, it is not worth following.
+            direction.done = true;
+        }
+    }
+
+    private static int uint16(byte[] bytes, int offset) {
+        return ((bytes[offset] & 0xFF) << 8) | (bytes[offset + 1] & 0xFF);
+    }
+
+    private static boolean isGrease(int code) {
+        // RFC 8701: 0x0A0A, 0x1A1A, ... 0xFAFA.
+        return (code & 0x0F0F) == 0x0A0A && (code >>> 8) == (code & 0xFF);
+    }
+
+    private static String versionName(int code) {
+        return VERSIONS.getOrDefault(code, CipherSuiteNames.hex(code));
+    }
+
+    private static String groupName(int code) {
+        return GROUPS.getOrDefault(code, CipherSuiteNames.hex(code));
+    }
+
+    private static String signatureSchemeName(int code) {
+        return SIGNATURE_SCHEMES.getOrDefault(code, CipherSuiteNames.hex(code));
+    }
+
+    private static String alertName(int level, int description) {
+        String severity = switch (level) {
+            case 1 -> "warning";
+            case 2 -> "fatal";
+            default -> String.valueOf(level);
+        };
+        String name = TlsAlert.ofCode(description).map(TlsAlert::rfcName).orElse(String.valueOf(description));
+        return "Alert(" + severity + ", " + name + ")";
+    }
+
+    private static @Nullable ClientHelloInfo parseClientHello(byte[] body, int length) {
+        Reader hello = new Reader(body, 0, length);
+        int legacyVersion = hello.u16();
+        hello.skip(RANDOM_LENGTH);
+        Reader sessionId = hello.vector(1);
+        Reader suites = hello.vector(2);
+        hello.vector(1);
+        if (!hello.intact()) {
+            return null;
+        }
+        String legacy = versionName(legacyVersion);
+        List<String> offeredVersions = List.of(legacy);
+        String serverName = null;
+        List<String> protocols = List.of();
+        List<String> groups = List.of();
+        List<String> schemes = List.of();
+        boolean ticket = false;
+        boolean psk = false;
+        List<Integer> types = new ArrayList<>();
+        Reader extensions = hello.extensions();
+        while (extensions.remaining() >= 4 && types.size() < MAX_LIST_ENTRIES) {
+            int type = extensions.u16();
+            Reader data = extensions.vector(2);
+            types.add(type);
+            switch (type) {
+                case SERVER_NAME -> serverName = serverName(data);
+                case ALPN -> protocols = protocols(data);
+                case SUPPORTED_GROUPS -> groups = codes(data.vector(2), HandshakeObserver::groupName);
+                case SIGNATURE_ALGORITHMS -> schemes = codes(data.vector(2), HandshakeObserver::signatureSchemeName);
+                case SUPPORTED_VERSIONS -> offeredVersions = codes(data.vector(1), HandshakeObserver::versionName);
+                case SESSION_TICKET -> ticket = true;
+                case PRE_SHARED_KEY -> psk = true;
+                default -> {
+                }
+            }
+        }
+        return new ClientHelloInfo(legacy, offeredVersions, codes(suites, CipherSuiteNames::of), serverName,
+                protocols, groups, schemes, sessionId.hex(), types, ticket, psk);
+    }
+
+    private static @Nullable ServerHelloInfo parseServerHello(byte[] body, int length, boolean afterRetry) {
+        Reader hello = new Reader(body, 0, length);
+        int version = hello.u16();
+        hello.skip(RANDOM_LENGTH);
+        Reader sessionId = hello.vector(1);
+        int suite = hello.u16();
+        hello.u8();
+        if (!hello.intact()) {
+            return null;
+        }
+        boolean psk = false;
+        String protocol = null;
+        List<Integer> types = new ArrayList<>();
+        Reader extensions = hello.extensions();
+        while (extensions.remaining() >= 4 && types.size() < MAX_LIST_ENTRIES) {
+            int type = extensions.u16();
+            Reader data = extensions.vector(2);
+            types.add(type);
+            switch (type) {
+                case SUPPORTED_VERSIONS -> {
+                    int selected = data.u16();
+                    if (data.intact()) {
+                        version = selected;
+                    }
+                }
+                case PRE_SHARED_KEY -> psk = true;
+                case ALPN -> {
+                    List<String> selected = protocols(data);
+                    protocol = selected.isEmpty() ? null : selected.get(0);
+                }
+                default -> {
+                }
+            }
+        }
+        return new ServerHelloInfo(versionName(version), CipherSuiteNames.of(suite), sessionId.hex(), psk, protocol,
+                types, afterRetry);
+    }
+
+    private static @Nullable String serverName(Reader data) {
+        Reader names = data.vector(2);
+        while (names.remaining() >= 3) {
+            int type = names.u8();
+            Reader name = names.vector(2);
+            if (type == 0 && name.intact()) {
+                return name.text();
+            }
+        }
+        return null;
+    }
+
+    private static List<String> protocols(Reader data) {
+        Reader list = data.vector(2);
+        List<String> protocols = new ArrayList<>();
+        while (list.remaining() > 0 && protocols.size() < MAX_LIST_ENTRIES) {
+            Reader protocol = list.vector(1);
+            if (!protocol.intact()) {
+                break;
+            }
+            protocols.add(protocol.text());
+        }
+        return protocols;
+    }
+
+    private static List<String> codes(Reader list, IntFunction<String> names) {
+        List<String> result = new ArrayList<>();
+        while (list.remaining() >= 2 && result.size() < MAX_LIST_ENTRIES) {
+            int code = list.u16();
+            if (!isGrease(code)) {
+                result.add(names.apply(code));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The state of one direction: the record being read, the handshake message being reassembled and what the
+     * direction sent so far.
+     */
+    private final class Direction {
+
+        private final String arrow;
+
+        private final boolean inbound;
+
+        private boolean done;
+
+        private int observed;
+
+        private final byte[] recordHeader = new byte[RECORD_HEADER_LENGTH];
+
+        private int recordHeaderLength;
+
+        private int records;
+
+        private int recordType;
+
+        private int recordRemaining;
+
+        private final byte[] messageHeader = new byte[MESSAGE_HEADER_LENGTH];
+
+        private int messageHeaderLength;
+
+        private int messageType;
+
+        private int messageLength;
+
+        private int messageRemaining;
+
+        private byte @Nullable [] messageBody;
+
+        private final byte[] alert = new byte[2];
+
+        private int alertLength;
+
+        private boolean sentServerHello;
+
+        private boolean sentCertificate;
+
+        Direction(boolean inbound) {
+            this.inbound = inbound;
+            this.arrow = inbound ? "<- " : "-> ";
+        }
+
+        void feed(ByteBuffer bytes) {
+            try {
+                int index = bytes.position();
+                int allowed = MAX_OBSERVED_BYTES - this.observed;
+                boolean overLimit = bytes.limit() - index > allowed;
+                int end = overLimit ? index + allowed : bytes.limit();
+                this.observed += end - index;
+                while (index < end && !this.done) {
+                    if (this.recordHeaderLength < RECORD_HEADER_LENGTH) {
+                        this.recordHeader[this.recordHeaderLength++] = bytes.get(index++);
+                        if (this.recordHeaderLength == RECORD_HEADER_LENGTH) {
+                            startRecord();
+                        }
+                        else if (this.recordHeaderLength == 1) {
+                            checkContentType();
+                        }
+                        continue;
+                    }
+                    int count = Math.min(this.recordRemaining, end - index);
+                    if (this.recordType == HANDSHAKE) {
+                        handshake(bytes, index, count);
+                    }
+                    else if (this.recordType == ALERT) {
+                        alert(bytes, index, count);
+                    }
+                    index += count;
+                    this.recordRemaining -= count;
+                    if (this.recordRemaining == 0) {
+                        this.recordHeaderLength = 0;
+                    }
+                }
+                if (overLimit) {
+                    this.done = true;
+                }
+            }
+            catch (RuntimeException ex) {
+                // The observer only informs: a flaw in it must never break the connection that feeds it.
+                this.done = true;
+                HandshakeObserver.this.failure = ex;
+            }
+            if (this.done) {
+                this.messageBody = null;
+            }
+        }
+
+        private void checkContentType() {
+            int type = this.recordHeader[0] & 0xFF;
+            if (type < CHANGE_CIPHER_SPEC || type > HEARTBEAT) {
+                reject(String.format(Locale.ROOT, "not a TLS record (content type 0x%02X)", type));
+            }
+        }
+
+        private void startRecord() {
+            int version = uint16(this.recordHeader, 1);
+            int length = uint16(this.recordHeader, 3);
+            if ((version >>> 8) != 3) {
+                reject("not a TLS record (version " + CipherSuiteNames.hex(version) + ")");
+                return;
+            }
+            if (length > MAX_RECORD_LENGTH) {
+                reject("record length " + length + " exceeds the TLS maximum");
+                return;
+            }
+            this.records++;
+            this.recordType = this.recordHeader[0] & 0xFF;
+            this.recordRemaining = length;
+            if (this.recordType == CHANGE_CIPHER_SPEC) {
+                message(this, "ChangeCipherSpec");
+                encrypted(true);
+            }
+            else if (this.recordType == APPLICATION_DATA) {
+                encrypted(false);
+            }
+            else if (this.recordType == ALERT) {
+                this.alertLength = 0;
+            }
+            if (this.recordRemaining == 0) {
+                this.recordHeaderLength = 0;
+            }
+        }
+
+        private void reject(String description) {
+            this.done = true;
+            if (this.inbound && HandshakeObserver.this.violation == null) {
+                HandshakeObserver.this.violation = description;
+                HandshakeObserver.this.violationAtStart = this.records == 0;
+            }
+        }
+
+        private void encrypted(boolean changeCipherSpec) {
+            if (HandshakeObserver.this.helloRetryRequested && HandshakeObserver.this.serverHello == null) {
+                // RFC 8446 appendix D.4: the compatibility ChangeCipherSpec around a HelloRetryRequest precedes
+                // a plaintext ClientHello or ServerHello.
+                return;
+            }
+            if (changeCipherSpec && this.sentServerHello && !this.sentCertificate) {
+                HandshakeObserver.this.abbreviated = true;
+            }
+            this.done = true;
+        }
+
+        private void alert(ByteBuffer bytes, int index, int count) {
+            for (int i = index; i < index + count && !this.done; i++) {
+                this.alert[this.alertLength++] = bytes.get(i);
+                if (this.alertLength == this.alert.length) {
+                    message(this, alertName(this.alert[0] & 0xFF, this.alert[1] & 0xFF));
+                    this.alertLength = 0;
+                }
+            }
+        }
+
+        private void handshake(ByteBuffer bytes, int start, int count) {
+            int index = start;
+            int end = start + count;
+            while (index < end && !this.done) {
+                if (this.messageHeaderLength < MESSAGE_HEADER_LENGTH) {
+                    this.messageHeader[this.messageHeaderLength++] = bytes.get(index++);
+                    if (this.messageHeaderLength == MESSAGE_HEADER_LENGTH) {
+                        startMessage();
+                    }
+                    continue;
+                }
+                int chunk = Math.min(this.messageRemaining, end - index);
+                byte[] body = this.messageBody;
+                if (body != null) {
+                    int offset = this.messageLength - this.messageRemaining;
+                    if (offset + chunk > body.length) {
+                        body = Arrays.copyOf(body, Math.min(this.messageLength, Math.max(offset + chunk,
+                                body.length * 2)));
+                        this.messageBody = body;
+                    }
+                    bytes.get(index, body, offset, chunk);
+                }
+                index += chunk;
+                this.messageRemaining -= chunk;
+                if (this.messageRemaining == 0) {
+                    endMessage();
+                }
+            }
+        }
+
+        private void startMessage() {
+            this.messageType = this.messageHeader[0] & 0xFF;
+            this.messageLength = ((this.messageHeader[1] & 0xFF) << 16) | uint16(this.messageHeader, 2);
+            this.messageRemaining = this.messageLength;
+            this.messageBody = null;
+            if (this.messageType == CLIENT_HELLO || this.messageType == SERVER_HELLO) {
+                if (this.messageLength > MAX_OBSERVED_BYTES) {
+                    this.done = true;
+                    return;
+                }
+                this.messageBody = new byte[Math.min(this.messageLength, INITIAL_BODY_CAPACITY)];
+            }
+            if (this.messageRemaining == 0) {
+                endMessage();
+            }
+        }
+
+        private void endMessage() {
+            this.messageHeaderLength = 0;
+            byte[] body = this.messageBody;
+            this.messageBody = null;
+            if (body != null && this.messageType == CLIENT_HELLO) {
+                clientHello(body);
+            }
+            else if (body != null && this.messageType == SERVER_HELLO) {
+                serverHello(body);
+            }
+            else {
+                String name = MESSAGE_TYPES.get(this.messageType);
+                message(this, (name != null) ? name : "Unknown(" + this.messageType + ")");
+                if (this.messageType == CERTIFICATE && this.sentServerHello) {
+                    this.sentCertificate = true;
+                }
+                else if (this.messageType == CERTIFICATE_REQUEST && this.sentServerHello) {
+                    HandshakeObserver.this.certificateRequested = true;
+                }
+            }
+        }
+
+        private void clientHello(byte[] body) {
+            message(this, "ClientHello");
+            if (HandshakeObserver.this.clientHello == null) {
+                HandshakeObserver.this.clientHello = parseClientHello(body, this.messageLength);
+            }
+        }
+
+        private void serverHello(byte[] body) {
+            if (this.messageLength >= 2 + RANDOM_LENGTH && Arrays.equals(body, 2, 2 + RANDOM_LENGTH,
+                    HELLO_RETRY_REQUEST_RANDOM, 0, RANDOM_LENGTH)) {
+                message(this, "HelloRetryRequest");
+                HandshakeObserver.this.helloRetryRequested = true;
+                return;
+            }
+            message(this, "ServerHello");
+            if (HandshakeObserver.this.serverHello != null) {
+                return;
+            }
+            ServerHelloInfo info = parseServerHello(body, this.messageLength,
+                    HandshakeObserver.this.helloRetryRequested);
+            if (info == null) {
+                // Without the version there is no telling plaintext from encrypted in what follows.
+                this.done = true;
+                return;
+            }
+            HandshakeObserver.this.serverHello = info;
+            this.sentServerHello = true;
+            if (TLS13.equals(info.version())) {
+                this.done = true;
+            }
+        }
+
+    }
+
+    /**
+     * Reads the TLS presentation language (RFC 8446 section 3) from a part of a byte array, without throwing: a read
+     * beyond the end yields zero, an empty vector, and marks the reader broken.
+     */
+    private static final class Reader {
+
+        private final byte[] data;
+
+        private int position;
+
+        private final int end;
+
+        private boolean intact;
+
+        Reader(byte[] data, int position, int end) {
+            this(data, position, end, true);
+        }
+
+        private Reader(byte[] data, int position, int end, boolean intact) {
+            this.data = data;
+            this.position = position;
+            this.end = end;
+            this.intact = intact;
+        }
+
+        int remaining() {
+            return this.end - this.position;
+        }
+
+        boolean intact() {
+            return this.intact;
+        }
+
+        int u8() {
+            if (remaining() < 1) {
+                return broken();
+            }
+            return this.data[this.position++] & 0xFF;
+        }
+
+        int u16() {
+            if (remaining() < 2) {
+                return broken();
+            }
+            int value = uint16(this.data, this.position);
+            this.position += 2;
+            return value;
+        }
+
+        void skip(int count) {
+            if (remaining() < count) {
+                broken();
+            }
+            else {
+                this.position += count;
+            }
+        }
+
+        Reader vector(int lengthBytes) {
+            int length = (lengthBytes == 1) ? u8() : u16();
+            if (!this.intact || remaining() < length) {
+                broken();
+                return new Reader(this.data, this.end, this.end, false);
+            }
+            Reader vector = new Reader(this.data, this.position, this.position + length);
+            this.position += length;
+            return vector;
+        }
+
+        Reader extensions() {
+            // The extensions block is optional before TLS 1.3; a block longer than the message is read as far as
+            // it goes.
+            if (remaining() < 2) {
+                return new Reader(this.data, this.end, this.end);
+            }
+            int length = Math.min(u16(), remaining());
+            Reader extensions = new Reader(this.data, this.position, this.position + length);
+            this.position += length;
+            return extensions;
+        }
+
+        String hex() {
+            String hex = HexFormat.of().formatHex(this.data, this.position, this.end);
+            this.position = this.end;
+            return hex;
+        }
+
+        String text() {
+            // Names come from the peer and end up in logs: anything but printable ASCII is masked.
+            StringBuilder text = new StringBuilder(Math.min(remaining(), MAX_NAME_LENGTH));
+            while (remaining() > 0 && text.length() < MAX_NAME_LENGTH) {
+                int c = u8();
+                text.append((c > 0x20 && c < 0x7F) ? (char) c : '?');
+            }
+            this.position = this.end;
+            return text.toString();
+        }
+
+        private int broken() {
+            this.intact = false;
+            this.position = this.end;
+            return 0;
+        }
+
+    }
+
+}

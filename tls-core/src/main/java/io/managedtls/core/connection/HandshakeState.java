@@ -1,0 +1,29 @@
+package io.managedtls.core.connection;
+
+/**
+ * Where a {@link TlsConnection} stands in its life, as mbed TLS's handshake states at a coarser grain.
+ */
+public enum HandshakeState {
+
+    /** Made, no byte exchanged yet. */
+    NEW,
+
+    /** The first handshake is running. */
+    HANDSHAKING,
+
+    /** The handshake completed; application data flows. */
+    ESTABLISHED,
+
+    /** A TLS 1.2 renegotiation is running on the established connection. */
+    RENEGOTIATING,
+
+    /** This side sent close_notify; the peer may still send data until its own close_notify. */
+    CLOSING,
+
+    /** Both directions are closed, cleanly or not. */
+    CLOSED,
+
+    /** The handshake or the connection failed; nothing more can be sent or received. */
+    FAILED
+
+}

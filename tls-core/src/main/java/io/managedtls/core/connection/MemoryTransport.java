@@ -1,0 +1,212 @@
+package io.managedtls.core.connection;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One end of an in-memory pair of transports, for tests and for embedding TLS where bytes travel by other means:
+ * what one end writes, the other reads.
+ *
+ * <p>Each direction holds at most {@code capacity} bytes. A non-blocking end returns 0 from {@code read} when nothing
+ * is waiting and from {@code write} when the direction is full; a blocking end waits. Closing an end lets the other
+ * read what was already written, then end-of-stream. Thread-safe.
+ */
+public final class MemoryTransport implements Transport {
+
+    /** The default capacity of each direction: 1 MiB. */
+    public static final int DEFAULT_CAPACITY = 1 << 20;
+
+    private final Pipe incoming;
+
+    private final Pipe outgoing;
+
+    private final boolean blocking;
+
+    private volatile Duration readTimeout = Duration.ZERO;
+
+    private MemoryTransport(Pipe incoming, Pipe outgoing, boolean blocking) {
+        this.incoming = incoming;
+        this.outgoing = outgoing;
+        this.blocking = blocking;
+    }
+
+    /**
+     * Returns a connected pair of non-blocking ends with the default capacity.
+     * @return the two ends
+     */
+    public static MemoryTransport[] pair() {
+        return pair(false, DEFAULT_CAPACITY);
+    }
+
+    /**
+     * Returns a connected pair of ends.
+     * @param blocking whether reads and writes wait
+     * @param capacity the most bytes each direction holds, at least 1
+     * @return the two ends
+     */
+    public static MemoryTransport[] pair(boolean blocking, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, but was " + capacity);
+        }
+        Pipe forward = new Pipe(capacity);
+        Pipe backward = new Pipe(capacity);
+        return new MemoryTransport[] { new MemoryTransport(backward, forward, blocking),
+                new MemoryTransport(forward, backward, blocking) };
+    }
+
+    @Override
+    public int read(ByteBuffer destination) throws IOException {
+        return this.incoming.read(destination, this.blocking, this.readTimeout);
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+        return this.outgoing.write(source, this.blocking);
+    }
+
+    @Override
+    public boolean isBlocking() {
+        return this.blocking;
+    }
+
+    @Override
+    public void setReadTimeout(Duration timeout) {
+        this.readTimeout = timeout;
+    }
+
+    /**
+     * Returns how many written bytes wait to be read by this end.
+     * @return the number of bytes
+     */
+    public int pending() {
+        return this.incoming.size();
+    }
+
+    @Override
+    public void close() {
+        this.outgoing.close();
+        this.incoming.close();
+    }
+
+    /** One direction: a bounded ring of bytes. */
+    private static final class Pipe {
+
+        private final ReentrantLock lock = new ReentrantLock();
+
+        private final Condition changed = this.lock.newCondition();
+
+        private final ByteBuffer ring;
+
+        private boolean closed;
+
+        Pipe(int capacity) {
+            // Kept in write mode: position is the end of the bytes held.
+            this.ring = ByteBuffer.allocate(capacity);
+        }
+
+        int size() {
+            this.lock.lock();
+            try {
+                return this.ring.position();
+            }
+            finally {
+                this.lock.unlock();
+            }
+        }
+
+        int read(ByteBuffer destination, boolean blocking, Duration timeout) throws IOException {
+            this.lock.lock();
+            try {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (this.ring.position() == 0) {
+                    if (this.closed) {
+                        return -1;
+                    }
+                    if (!blocking) {
+                        return 0;
+                    }
+                    await(timeout, deadline);
+                }
+                this.ring.flip();
+                int n = Math.min(this.ring.remaining(), destination.remaining());
+                ByteBuffer slice = this.ring.duplicate();
+                slice.limit(slice.position() + n);
+                destination.put(slice);
+                this.ring.position(this.ring.position() + n);
+                this.ring.compact();
+                this.changed.signalAll();
+                return n;
+            }
+            finally {
+                this.lock.unlock();
+            }
+        }
+
+        int write(ByteBuffer source, boolean blocking) throws IOException {
+            this.lock.lock();
+            try {
+                int written = 0;
+                while (source.hasRemaining()) {
+                    if (this.closed) {
+                        throw new IOException("Transport is closed");
+                    }
+                    if (!this.ring.hasRemaining()) {
+                        if (!blocking) {
+                            return written;
+                        }
+                        await(Duration.ZERO, 0);
+                        continue;
+                    }
+                    int n = Math.min(this.ring.remaining(), source.remaining());
+                    ByteBuffer slice = source.duplicate();
+                    slice.limit(slice.position() + n);
+                    this.ring.put(slice);
+                    source.position(source.position() + n);
+                    written += n;
+                    this.changed.signalAll();
+                }
+                return written;
+            }
+            finally {
+                this.lock.unlock();
+            }
+        }
+
+        void close() {
+            this.lock.lock();
+            try {
+                this.closed = true;
+                this.changed.signalAll();
+            }
+            finally {
+                this.lock.unlock();
+            }
+        }
+
+        private void await(Duration timeout, long deadline) throws IOException {
+            try {
+                if (timeout.isZero()) {
+                    this.changed.await();
+                }
+                else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !this.changed.await(left, TimeUnit.NANOSECONDS) && deadline <= System.nanoTime()) {
+                        throw new SocketTimeoutException("Read timed out after " + timeout.toMillis() + " ms");
+                    }
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while waiting for the peer");
+            }
+        }
+
+    }
+
+}

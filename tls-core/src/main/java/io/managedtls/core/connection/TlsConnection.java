@@ -1,0 +1,1224 @@
+package io.managedtls.core.connection;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import io.managedtls.core.event.ClientHelloInfo;
+import io.managedtls.core.TlsAlert;
+import io.managedtls.core.TlsError;
+import io.managedtls.core.TlsException;
+import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.config.RenegotiationPolicy;
+import io.managedtls.core.config.TlsConfig;
+import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.debug.TlsDebugListener;
+import io.managedtls.core.event.ConnectionInfo;
+import io.managedtls.core.event.HandshakeKind;
+import io.managedtls.core.event.TlsEvent;
+import io.managedtls.core.event.TlsEventListener;
+import io.managedtls.core.session.TlsSession;
+import io.managedtls.core.verify.CertificateVerificationException;
+import io.managedtls.core.verify.PeerVerifier;
+import io.managedtls.core.verify.VerifyFlag;
+import io.managedtls.core.verify.VerifyResult;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One TLS connection over a {@link Transport}: mbed TLS's {@code ssl_context}, with an explicit
+ * {@link #handshake()}, {@link #read}, {@link #write}, {@link #available()}, {@link #closeNotify()} and
+ * {@link #renegotiate()}, and the getters for what was negotiated. The protocol itself is a JSSE {@link SSLEngine}
+ * made and configured by a {@link io.managedtls.core.TlsContext}.
+ *
+ * <p><b>Results.</b> On a non-blocking transport an operation that cannot go on returns {@link #WANT_READ} or
+ * {@link #WANT_WRITE} (the negative codes of {@link TlsError}) instead of blocking: call it again when the transport
+ * is readable or writable. On a blocking transport operations wait and never return those codes. Failures throw a
+ * {@link TlsException} with the error and, where there was one, the TLS alert. A first {@code read} or {@code write}
+ * runs the handshake when nobody did.
+ *
+ * <p><b>Closing.</b> {@link #read} returns -1 once the peer sent close_notify; a peer that ends the transport without
+ * it raises {@link TlsError#CONN_EOF}, as a possible truncation attack. {@link #closeNotify()} sends this side's
+ * close_notify; {@link #close()} sends it if needed and closes the transport. Always close a connection.
+ *
+ * <p><b>Threading.</b> A connection is not thread-safe: one thread at a time drives it, as with mbed TLS. Its
+ * listeners are called on that thread and a listener that throws never breaks it.
+ *
+ * <p><b>Cost.</b> Buffers are sized from the engine's session (about 16 KiB each for encrypted input, encrypted
+ * output and decrypted input) and grow only when a peer's record needs it. The handshake observer reads the
+ * plaintext handshake once and then stays out of the data path.
+ */
+public final class TlsConnection implements Closeable {
+
+    /** Returned when the operation needs the transport to be readable: {@link TlsError#WANT_READ}. */
+    public static final int WANT_READ = TlsError.WANT_READ.code();
+
+    /** Returned when the operation needs the transport to be writable: {@link TlsError#WANT_WRITE}. */
+    public static final int WANT_WRITE = TlsError.WANT_WRITE.code();
+
+    /**
+     * Returned by {@link #handshake()} while delegated tasks run on the configured executor:
+     * {@link TlsError#ASYNC_IN_PROGRESS}.
+     */
+    public static final int ASYNC_IN_PROGRESS = TlsError.ASYNC_IN_PROGRESS.code();
+
+    /** Returned by {@link #read} once the peer has closed its side with close_notify. */
+    public static final int END_OF_STREAM = -1;
+
+    private static final Logger logger = Logger.getLogger(TlsConnection.class.getName());
+
+    private static final AtomicLong ids = new AtomicLong();
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private static final int CONTENT_TYPE_ALERT = 21;
+
+    private final TlsConfig config;
+
+    private final SSLEngine engine;
+
+    private final Transport transport;
+
+    private final ConnectionInfo info;
+
+    private final HandshakeObserver observer = new HandshakeObserver();
+
+    private final AtomicInteger tasksRunning = new AtomicInteger();
+
+    /** Encrypted bytes received and not yet unwrapped; in write mode. */
+    private ByteBuffer netIn;
+
+    /** Encrypted bytes produced and not yet sent; in write mode. */
+    private ByteBuffer netOut;
+
+    /** Decrypted bytes not yet read by the application; in write mode. */
+    private ByteBuffer appIn;
+
+    private HandshakeState state = HandshakeState.NEW;
+
+    private long handshakeStartNanos;
+
+    private long handshakeDeadlineNanos;
+
+    private Instant handshakeStart = Instant.EPOCH;
+
+    private boolean renegotiating;
+
+    private @Nullable String sessionIdBeforeRenegotiation;
+
+    private Set<HandshakeKind> kinds = Set.of();
+
+    private @Nullable TlsSession session;
+
+    private @Nullable VerifyResult verifyResult;
+
+    private boolean closeNotifyReceived;
+
+    private boolean closeNotifySent;
+
+    private boolean closedEventSent;
+
+    private long bytesIn;
+
+    private long bytesOut;
+
+    private @Nullable TlsException failure;
+
+    private @Nullable TlsAlert sentAlert;
+
+    private int messagesLogged;
+
+    private volatile @Nullable Runnable taskCompletionListener;
+
+    /**
+     * Creates a connection; {@link io.managedtls.core.TlsContext#newConnection} is the usual way.
+     * @param contextName the name of the context, for events and debug output
+     * @param config the configuration the engine was made from
+     * @param engine a configured engine, not yet started
+     * @param transport the transport to run over
+     */
+    public TlsConnection(String contextName, TlsConfig config, SSLEngine engine, Transport transport) {
+        this.config = config;
+        this.engine = engine;
+        this.transport = transport;
+        InetSocketAddress remote = transport.remoteAddress();
+        this.info = new ConnectionInfo(contextName, ids.incrementAndGet(), config.role(),
+                (remote != null) ? hostOf(remote) + ":" + remote.getPort() : null);
+        SSLSession initial = engine.getSession();
+        this.netIn = ByteBuffer.allocate(initial.getPacketBufferSize());
+        // SSLEngine.wrap wants a whole packet's room in its destination; twice that lets a handshake flight of
+        // several records gather and leave in one write.
+        this.netOut = ByteBuffer.allocate(2 * initial.getPacketBufferSize());
+        this.appIn = ByteBuffer.allocate(initial.getApplicationBufferSize());
+    }
+
+    private static String hostOf(InetSocketAddress address) {
+        return (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /**
+     * Runs the handshake, or goes on with it: mbed TLS's {@code mbedtls_ssl_handshake()}.
+     * @return 0 once the handshake is complete; {@link #WANT_READ}, {@link #WANT_WRITE} or
+     * {@link #ASYNC_IN_PROGRESS} on a non-blocking transport when it cannot go on now
+     * @throws TlsException if the handshake fails ({@link TlsError#CERT_VERIFY_FAILED},
+     * {@link TlsError#FATAL_ALERT_RECEIVED}, {@link TlsError#TIMEOUT}, ...) or the connection is closed
+     */
+    public int handshake() throws TlsException {
+        checkNotFailed();
+        if (this.state == HandshakeState.NEW) {
+            startHandshake(false);
+        }
+        if (this.state != HandshakeState.HANDSHAKING && this.state != HandshakeState.RENEGOTIATING) {
+            if (this.state == HandshakeState.ESTABLISHED) {
+                return 0;
+            }
+            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is " + this.state);
+        }
+        try {
+            int result = driveHandshake(true);
+            if (result == 0) {
+                completeHandshake();
+            }
+            return result;
+        }
+        catch (TlsException ex) {
+            throw fail(ex);
+        }
+        catch (IOException | RuntimeException ex) {
+            throw fail(translate(ex));
+        }
+    }
+
+    /**
+     * Reads decrypted application data: mbed TLS's {@code mbedtls_ssl_read()}.
+     * @param destination where to put the data
+     * @return the number of bytes read (at least 1 when the buffer has room); {@link #END_OF_STREAM} after the
+     * peer's close_notify; {@link #WANT_READ} or {@link #WANT_WRITE} on a non-blocking transport
+     * @throws TlsException on a failure, {@link TlsError#CONN_EOF} when the transport ends without close_notify
+     */
+    public int read(ByteBuffer destination) throws TlsException {
+        int handshake = handshakeIfNeeded();
+        if (handshake < 0) {
+            return handshake;
+        }
+        if (!destination.hasRemaining()) {
+            return 0;
+        }
+        try {
+            while (true) {
+                if (this.appIn.position() > 0) {
+                    return deliver(destination);
+                }
+                if (this.closeNotifyReceived) {
+                    return END_OF_STREAM;
+                }
+                int progress = unwrapApplicationData();
+                if (progress < 0) {
+                    return progress;
+                }
+            }
+        }
+        catch (TlsException ex) {
+            throw fail(ex);
+        }
+        catch (IOException | RuntimeException ex) {
+            throw fail(translate(ex));
+        }
+    }
+
+    /**
+     * Reads decrypted application data into an array.
+     * @param buffer the array
+     * @param offset where to start in it
+     * @param length the most bytes to read
+     * @return as {@link #read(ByteBuffer)}
+     * @throws TlsException as {@link #read(ByteBuffer)}
+     */
+    public int read(byte[] buffer, int offset, int length) throws TlsException {
+        return read(ByteBuffer.wrap(buffer, offset, length));
+    }
+
+    /**
+     * Encrypts and sends application data: mbed TLS's {@code mbedtls_ssl_write()}. On a blocking transport every
+     * byte is sent before it returns. On a non-blocking one it takes what it can: bytes it reports as written are
+     * encrypted and will be sent by the next operation or {@link #flush()}.
+     * @param source the data
+     * @return the number of bytes taken; {@link #WANT_READ} or {@link #WANT_WRITE} when none could be
+     * @throws TlsException on a failure, or {@link TlsError#BAD_INPUT_DATA} after close_notify was sent
+     */
+    public int write(ByteBuffer source) throws TlsException {
+        int handshake = handshakeIfNeeded();
+        if (handshake < 0) {
+            return handshake;
+        }
+        if (this.closeNotifySent) {
+            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " sent close_notify; "
+                    + "it cannot send more data");
+        }
+        try {
+            if (!flushOutput()) {
+                return WANT_WRITE;
+            }
+            int taken = 0;
+            while (source.hasRemaining()) {
+                SSLEngineResult result = wrap(source);
+                if (result == null) {
+                    break;
+                }
+                taken += result.bytesConsumed();
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
+                }
+                if (!flushOutput()) {
+                    break;
+                }
+            }
+            this.bytesOut += taken;
+            return (taken == 0 && source.hasRemaining()) ? WANT_WRITE : taken;
+        }
+        catch (TlsException ex) {
+            throw fail(ex);
+        }
+        catch (IOException | RuntimeException ex) {
+            throw fail(translate(ex));
+        }
+    }
+
+    /**
+     * Encrypts and sends application data from an array.
+     * @param buffer the array
+     * @param offset where the data starts
+     * @param length how many bytes to send
+     * @return as {@link #write(ByteBuffer)}
+     * @throws TlsException as {@link #write(ByteBuffer)}
+     */
+    public int write(byte[] buffer, int offset, int length) throws TlsException {
+        return write(ByteBuffer.wrap(buffer, offset, length));
+    }
+
+    /**
+     * Sends encrypted bytes still waiting for a non-blocking transport.
+     * @return 0 when nothing waits any more, {@link #WANT_WRITE} otherwise
+     * @throws TlsException if the transport fails
+     */
+    public int flush() throws TlsException {
+        try {
+            return flushOutput() ? 0 : WANT_WRITE;
+        }
+        catch (IOException ex) {
+            throw fail(translate(ex));
+        }
+    }
+
+    /**
+     * Returns how many decrypted bytes can be read without any I/O: mbed TLS's
+     * {@code mbedtls_ssl_get_bytes_avail()}.
+     * @return the number of bytes
+     */
+    public int available() {
+        return this.appIn.position();
+    }
+
+    /**
+     * Returns whether encrypted bytes wait to be sent, so that a selector should wait for the transport to be
+     * writable.
+     * @return {@code true} when output is pending
+     */
+    public boolean hasPendingOutput() {
+        return this.netOut.position() > 0;
+    }
+
+    /**
+     * Starts and runs a TLS 1.2 renegotiation (RFC 5746 secure renegotiation only), when the policy allows it.
+     * @return as {@link #handshake()}
+     * @throws TlsException with {@link TlsError#RENEGOTIATION_REFUSED} when the policy is {@code DISABLED} or the
+     * protocol is TLS 1.3, which has no renegotiation
+     */
+    public int renegotiate() throws TlsException {
+        int handshake = handshakeIfNeeded();
+        if (handshake < 0) {
+            return handshake;
+        }
+        if (this.state == HandshakeState.RENEGOTIATING) {
+            return handshake();
+        }
+        if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
+            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "Renegotiation is disabled for context '"
+                    + this.info.context() + "'; set renegotiation to ENABLED to allow it");
+        }
+        if (!"TLSv1.2".equals(this.engine.getSession().getProtocol())) {
+            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, this.engine.getSession().getProtocol()
+                    + " has no renegotiation; only TLS 1.2 connections can renegotiate");
+        }
+        startHandshake(true);
+        try {
+            this.engine.beginHandshake();
+        }
+        catch (SSLException ex) {
+            throw fail(translate(ex));
+        }
+        return handshake();
+    }
+
+    /**
+     * Sends close_notify: mbed TLS's {@code mbedtls_ssl_close_notify()}. The peer may still send data until its own
+     * close_notify, which {@link #read} reports as end of stream.
+     * @return 0 when sent; {@link #WANT_WRITE} on a non-blocking transport that could not take it all yet
+     * @throws TlsException if the transport fails
+     */
+    public int closeNotify() throws TlsException {
+        try {
+            if (!this.closeNotifySent) {
+                this.engine.closeOutbound();
+                while (!this.engine.isOutboundDone()) {
+                    SSLEngineResult result = wrap(EMPTY);
+                    if (result == null) {
+                        return WANT_WRITE;
+                    }
+                    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        break;
+                    }
+                }
+                this.closeNotifySent = true;
+                debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
+                publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
+                this.state = this.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
+            }
+            return flushOutput() ? 0 : WANT_WRITE;
+        }
+        catch (IOException ex) {
+            throw fail(translate(ex));
+        }
+    }
+
+    /**
+     * Sends close_notify when the connection is usable and not closed yet, then closes the transport. Idempotent;
+     * never throws for a peer that went away.
+     */
+    @Override
+    public void close() {
+        if (this.state == HandshakeState.ESTABLISHED || this.state == HandshakeState.CLOSING) {
+            try {
+                closeNotify();
+            }
+            catch (TlsException ex) {
+                debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
+            }
+        }
+        try {
+            this.transport.close();
+        }
+        catch (IOException ex) {
+            debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
+        }
+        if (this.state != HandshakeState.FAILED) {
+            this.state = HandshakeState.CLOSED;
+        }
+        if (!this.closedEventSent) {
+            this.closedEventSent = true;
+            publish(new TlsEvent.Closed(this.info, Instant.now(), this.bytesIn, this.bytesOut,
+                    this.closeNotifyReceived || (this.closeNotifySent && this.failure == null)));
+        }
+    }
+
+    /**
+     * Returns a blocking input stream over {@link #read}; for blocking transports.
+     * @return the stream; closing it closes the connection
+     */
+    public InputStream inputStream() {
+        return new InputStream() {
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return (n == 1) ? (one[0] & 0xFF) : -1;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (length == 0) {
+                    return 0;
+                }
+                int n = TlsConnection.this.read(buffer, offset, length);
+                if (n == WANT_READ || n == WANT_WRITE) {
+                    throw new TlsException(TlsError.BAD_INPUT_DATA, "Streams need a blocking transport");
+                }
+                return n;
+            }
+
+            @Override
+            public int available() {
+                return TlsConnection.this.available();
+            }
+
+            @Override
+            public void close() {
+                TlsConnection.this.close();
+            }
+
+        };
+    }
+
+    /**
+     * Returns a blocking output stream over {@link #write}; for blocking transports.
+     * @return the stream; closing it closes the connection
+     */
+    public OutputStream outputStream() {
+        return new OutputStream() {
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] { (byte) b }, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] buffer, int offset, int length) throws IOException {
+                ByteBuffer source = ByteBuffer.wrap(buffer, offset, length);
+                while (source.hasRemaining()) {
+                    int n = TlsConnection.this.write(source);
+                    if (n < 0) {
+                        throw new TlsException(TlsError.BAD_INPUT_DATA, "Streams need a blocking transport");
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                TlsConnection.this.close();
+            }
+
+        };
+    }
+
+    /**
+     * Sets what runs when delegated tasks started on the configured executor have finished, so that a non-blocking
+     * caller knows to call {@link #handshake()} again. Called on the executor's thread.
+     * @param listener the listener, or {@code null} for none
+     */
+    public void onTasksComplete(@Nullable Runnable listener) {
+        this.taskCompletionListener = listener;
+    }
+
+    // ---------------------------------------------------------------- info getters
+
+    /**
+     * Returns where the connection stands.
+     * @return the state
+     */
+    public HandshakeState state() {
+        return this.state;
+    }
+
+    /**
+     * Returns the connection's identity in events and debug output.
+     * @return the identity
+     */
+    public ConnectionInfo info() {
+        return this.info;
+    }
+
+    /**
+     * Returns the negotiated protocol version.
+     * @return for example {@code TLSv1.3}, or {@code null} before the handshake completed
+     */
+    public @Nullable String protocol() {
+        return (this.session != null) ? this.session.protocol() : null;
+    }
+
+    /**
+     * Returns the negotiated cipher suite: mbed TLS's {@code mbedtls_ssl_get_ciphersuite()}.
+     * @return the suite, or {@code null} before the handshake completed
+     */
+    public @Nullable String cipherSuite() {
+        return (this.session != null) ? this.session.cipherSuite() : null;
+    }
+
+    /**
+     * Returns the negotiated ALPN protocol.
+     * @return the protocol, or {@code null} when none was negotiated
+     */
+    public @Nullable String applicationProtocol() {
+        String protocol = this.engine.getApplicationProtocol();
+        return (protocol == null || protocol.isEmpty()) ? null : protocol;
+    }
+
+    /**
+     * Returns the peer's certificate chain, its own certificate first.
+     * @return the chain; empty when the peer sent none or before the handshake completed
+     */
+    public List<X509Certificate> peerCertificates() {
+        if (this.session == null) {
+            return List.of();
+        }
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate certificate : this.engine.getSession().getPeerCertificates()) {
+                chain.add((X509Certificate) certificate);
+            }
+            return List.copyOf(chain);
+        }
+        catch (SSLPeerUnverifiedException ex) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Returns the session this connection established or resumed.
+     * @return the session, or {@code null} before the handshake completed
+     */
+    public @Nullable TlsSession session() {
+        return this.session;
+    }
+
+    /**
+     * Returns the outcome of verifying the peer's certificate: mbed TLS's {@code mbedtls_ssl_get_verify_result()}.
+     * With peer authentication {@code OPTIONAL} the handshake completes whatever it says.
+     * @return the result, or {@code null} before the handshake completed or failed in verification
+     */
+    public @Nullable VerifyResult verifyResult() {
+        return this.verifyResult;
+    }
+
+    /**
+     * Returns what kind of handshake the last one was; one handshake can be several kinds.
+     * @return the kinds, empty before a handshake completed
+     */
+    public Set<HandshakeKind> handshakeKinds() {
+        return this.kinds;
+    }
+
+    /**
+     * Returns what the ClientHello of the first handshake offered, as seen on the wire.
+     * @return the ClientHello, or {@code null} when none was seen
+     */
+    public @Nullable ClientHelloInfo clientHello() {
+        return this.observer.clientHello();
+    }
+
+    /**
+     * Returns the application bytes received so far.
+     * @return the byte count
+     */
+    public long bytesIn() {
+        return this.bytesIn;
+    }
+
+    /**
+     * Returns the application bytes sent so far.
+     * @return the byte count
+     */
+    public long bytesOut() {
+        return this.bytesOut;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConnection[" + this.info + ", " + this.state + "]";
+    }
+
+    // ---------------------------------------------------------------- handshake
+
+    private int handshakeIfNeeded() throws TlsException {
+        checkNotFailed();
+        if (this.state == HandshakeState.NEW || this.state == HandshakeState.HANDSHAKING
+                || this.state == HandshakeState.RENEGOTIATING) {
+            return handshake();
+        }
+        return 0;
+    }
+
+    private void startHandshake(boolean renegotiation) throws TlsException {
+        this.handshakeStartNanos = System.nanoTime();
+        this.handshakeStart = Instant.now();
+        this.handshakeDeadlineNanos = this.handshakeStartNanos + this.config.handshakeTimeout().toNanos();
+        this.renegotiating = renegotiation;
+        this.state = renegotiation ? HandshakeState.RENEGOTIATING : HandshakeState.HANDSHAKING;
+        if (renegotiation) {
+            this.sessionIdBeforeRenegotiation = (this.session != null) ? this.session.id() : null;
+        }
+        debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
+        publish(new TlsEvent.HandshakeStarted(this.info, this.handshakeStart, renegotiation));
+        if (!renegotiation) {
+            try {
+                this.engine.beginHandshake();
+            }
+            catch (SSLException ex) {
+                throw fail(translate(ex));
+            }
+        }
+    }
+
+    /** Drives the engine until the handshake completes or the transport cannot go on. */
+    private int driveHandshake(boolean timed) throws IOException {
+        while (true) {
+            if (timed) {
+                checkDeadline();
+            }
+            HandshakeStatus status = this.engine.getHandshakeStatus();
+            switch (status) {
+                case NEED_WRAP -> {
+                    // Wrapped records gather in netOut and leave as one write per flight: flushed before a read.
+                    SSLEngineResult result = wrap(EMPTY);
+                    if (result == null) {
+                        return WANT_WRITE;
+                    }
+                    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        flushOutput();
+                        throw new TlsException(TlsError.HANDSHAKE_FAILURE, "The engine closed during the handshake");
+                    }
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    int progress = unwrapHandshake(timed);
+                    if (progress < 0) {
+                        return progress;
+                    }
+                }
+                case NEED_TASK -> {
+                    if (!runDelegatedTasks()) {
+                        return ASYNC_IN_PROGRESS;
+                    }
+                }
+                case FINISHED, NOT_HANDSHAKING -> {
+                    return flushOutput() ? 0 : WANT_WRITE;
+                }
+                default -> throw new IllegalStateException("Unknown handshake status " + status);
+            }
+        }
+    }
+
+    private int unwrapHandshake(boolean timed) throws IOException {
+        SSLEngineResult result = unwrap();
+        switch (result.getStatus()) {
+            case OK -> {
+                this.bytesIn += result.bytesProduced();
+                return 1;
+            }
+            case BUFFER_UNDERFLOW -> {
+                return receive(timed);
+            }
+            case CLOSED -> {
+                flushOutput();
+                if (this.engine.isInboundDone()) {
+                    this.closeNotifyReceived = true;
+                }
+                throw new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake");
+            }
+            default -> throw new IllegalStateException("Unexpected unwrap status " + result.getStatus());
+        }
+    }
+
+    private void completeHandshake() {
+        SSLSession established = this.engine.getSession();
+        boolean resumed;
+        Set<HandshakeKind> handshakeKinds = EnumSet.noneOf(HandshakeKind.class);
+        if (this.renegotiating) {
+            handshakeKinds.add(HandshakeKind.RENEGOTIATED);
+            // A renegotiation is encrypted: it resumed when the session stayed the same.
+            resumed = java.util.HexFormat.of().formatHex(established.getId())
+                    .equals(this.sessionIdBeforeRenegotiation);
+        }
+        else {
+            resumed = this.observer.resumed();
+        }
+        handshakeKinds.add(resumed ? HandshakeKind.RESUMED : HandshakeKind.FULL);
+        if (clientAuthenticated(established)) {
+            handshakeKinds.add(HandshakeKind.CLIENT_AUTHENTICATED);
+        }
+        this.kinds = Set.copyOf(handshakeKinds);
+        this.session = TlsSession.of(established, resumed);
+        this.verifyResult = verifyResultOf(established);
+        this.state = HandshakeState.ESTABLISHED;
+        this.renegotiating = false;
+        resetReadTimeout();
+        Duration duration = Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos);
+        debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.kinds + " " + established.getProtocol()
+                + " " + established.getCipherSuite() + " in " + duration.toMillis() + " ms");
+        publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.kinds, established.getProtocol(),
+                established.getCipherSuite(), applicationProtocol(), this.session.id(), duration));
+    }
+
+    private boolean clientAuthenticated(SSLSession established) {
+        if (this.config.role() == TlsRole.CLIENT) {
+            Certificate[] sent = established.getLocalCertificates();
+            return sent != null && sent.length > 0;
+        }
+        try {
+            return established.getPeerCertificates().length > 0;
+        }
+        catch (SSLPeerUnverifiedException ex) {
+            return false;
+        }
+    }
+
+    private VerifyResult verifyResultOf(SSLSession established) {
+        if (this.config.peerAuthentication() == PeerAuthentication.NONE) {
+            return VerifyResult.SKIPPED;
+        }
+        return PeerVerifier.resultOf(established).orElse(VerifyResult.MISSING);
+    }
+
+    private boolean runDelegatedTasks() throws TlsException {
+        Executor executor = this.config.delegatedTaskExecutor();
+        if (executor == null || this.transport.isBlocking()) {
+            for (Runnable task = this.engine.getDelegatedTask(); task != null; task = this.engine.getDelegatedTask()) {
+                task.run();
+            }
+            return true;
+        }
+        if (this.tasksRunning.get() > 0) {
+            return false;
+        }
+        List<Runnable> tasks = new ArrayList<>();
+        for (Runnable task = this.engine.getDelegatedTask(); task != null; task = this.engine.getDelegatedTask()) {
+            tasks.add(task);
+        }
+        this.tasksRunning.set(tasks.size());
+        for (Runnable task : tasks) {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                }
+                finally {
+                    if (this.tasksRunning.decrementAndGet() == 0) {
+                        Runnable listener = this.taskCompletionListener;
+                        if (listener != null) {
+                            listener.run();
+                        }
+                    }
+                }
+            });
+        }
+        return this.tasksRunning.get() == 0;
+    }
+
+    private void checkDeadline() throws TlsException {
+        if (System.nanoTime() - this.handshakeDeadlineNanos > 0) {
+            throw new TlsException(TlsError.TIMEOUT, "The handshake did not complete within "
+                    + this.config.handshakeTimeout().toMillis() + " ms");
+        }
+    }
+
+    private void resetReadTimeout() {
+        try {
+            this.transport.setReadTimeout(Duration.ZERO);
+        }
+        catch (IOException ex) {
+            debug(TlsDebugListener.LEVEL_ERROR, "cannot reset the read timeout: " + ex.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- application data
+
+    private int deliver(ByteBuffer destination) {
+        this.appIn.flip();
+        int n = Math.min(this.appIn.remaining(), destination.remaining());
+        ByteBuffer slice = this.appIn.duplicate();
+        slice.limit(slice.position() + n);
+        destination.put(slice);
+        this.appIn.position(this.appIn.position() + n);
+        this.appIn.compact();
+        return n;
+    }
+
+    /** Unwraps one record of application data; returns 1 on progress, or a want code. */
+    private int unwrapApplicationData() throws IOException {
+        SSLEngineResult result = unwrap();
+        switch (result.getStatus()) {
+            case OK -> {
+                this.bytesIn += result.bytesProduced();
+                HandshakeStatus status = result.getHandshakeStatus();
+                if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED) {
+                    return postHandshakeMessage();
+                }
+                return 1;
+            }
+            case BUFFER_UNDERFLOW -> {
+                return receive(false);
+            }
+            case CLOSED -> {
+                this.closeNotifyReceived = true;
+                debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify");
+                publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
+                this.state = this.closeNotifySent ? HandshakeState.CLOSED : HandshakeState.CLOSING;
+                // JSSE answers a TLS 1.2 close_notify with its own; send it so the peer sees a clean close.
+                if (!this.engine.isOutboundDone() && this.engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                    closeNotify();
+                }
+                return 1;
+            }
+            default -> throw new IllegalStateException("Unexpected unwrap status " + result.getStatus());
+        }
+    }
+
+    /** The peer sent a handshake message after the handshake: TLS 1.3 key update or ticket, or 1.2 renegotiation. */
+    private int postHandshakeMessage() throws IOException {
+        boolean tls12 = "TLSv1.2".equals(this.engine.getSession().getProtocol());
+        if (!tls12) {
+            // TLS 1.3 post-handshake messages (NewSessionTicket, KeyUpdate) need at most an answer, no new handshake.
+            int result = driveHandshake(false);
+            return (result == 0) ? 1 : result;
+        }
+        startHandshake(true);
+        if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
+            // JSSE has taken the peer's hello and would answer it; the connection ends here instead, so that it
+            // never carries on in a state its configuration forbids.
+            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer attempted a renegotiation, which is "
+                    + "disabled for context '" + this.info.context() + "'; the connection is closed");
+        }
+        int result = handshake();
+        return (result == 0) ? 1 : result;
+    }
+
+    // ---------------------------------------------------------------- engine and transport
+
+    /**
+     * Wraps into netOut, making room by flushing or growing it; returns null when a non-blocking transport cannot
+     * take the pending output.
+     */
+    private @Nullable SSLEngineResult wrap(ByteBuffer source) throws IOException {
+        while (true) {
+            int before = this.netOut.position();
+            SSLEngineResult result = this.engine.wrap(source, this.netOut);
+            int produced = this.netOut.position() - before;
+            if (produced > 0) {
+                observeOutbound(before, produced);
+            }
+            switch (result.getStatus()) {
+                case OK, CLOSED -> {
+                    return result;
+                }
+                case BUFFER_OVERFLOW -> {
+                    if (this.netOut.position() > 0) {
+                        if (!flushOutput()) {
+                            return null;
+                        }
+                    }
+                    else {
+                        this.netOut = grow(this.netOut, this.engine.getSession().getPacketBufferSize());
+                    }
+                }
+                default -> throw new IllegalStateException("Unexpected wrap status " + result.getStatus());
+            }
+        }
+    }
+
+    private SSLEngineResult unwrap() throws IOException {
+        while (true) {
+            this.netIn.flip();
+            SSLEngineResult result;
+            try {
+                result = this.engine.unwrap(this.netIn, this.appIn);
+            }
+            finally {
+                this.netIn.compact();
+            }
+            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                if (result.bytesConsumed() > 0) {
+                    debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed() + " bytes into "
+                            + result.bytesProduced());
+                }
+                return result;
+            }
+            this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
+        }
+    }
+
+    /** Reads from the transport after an underflow; returns 1 on progress or a want code. */
+    private int receive(boolean handshaking) throws IOException {
+        // A handshake flight may still sit in netOut: the peer answers nothing until it has it.
+        if (!flushOutput()) {
+            return WANT_WRITE;
+        }
+        if (!this.netIn.hasRemaining()) {
+            this.netIn = grow(this.netIn, this.engine.getSession().getPacketBufferSize());
+        }
+        if (handshaking && this.transport.isBlocking()) {
+            long left = this.handshakeDeadlineNanos - System.nanoTime();
+            this.transport.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
+        }
+        int before = this.netIn.position();
+        int n;
+        try {
+            n = this.transport.read(this.netIn);
+        }
+        catch (SocketTimeoutException ex) {
+            throw new TlsException(TlsError.TIMEOUT, "The handshake did not complete within "
+                    + this.config.handshakeTimeout().toMillis() + " ms", ex);
+        }
+        if (n > 0) {
+            debug(TlsDebugListener.LEVEL_RECORD, "received " + n + " bytes");
+            if (!this.observer.done()) {
+                ByteBuffer received = this.netIn.duplicate();
+                received.flip().position(before);
+                this.observer.inbound(received);
+                debugMessages();
+            }
+            return 1;
+        }
+        if (n == 0) {
+            if (handshaking) {
+                checkDeadline();
+            }
+            return WANT_READ;
+        }
+        if (this.netIn.position() == 0 && !handshaking && this.closeNotifySent) {
+            // We closed first and the peer closed the transport without answering: a clean end for us.
+            this.closeNotifyReceived = true;
+            return 1;
+        }
+        String violation = this.observer.protocolViolation();
+        throw new TlsException(TlsError.CONN_EOF, handshaking
+                ? "The peer closed the connection during the handshake"
+                        + ((violation != null) ? "; it does not speak TLS: " + violation : "")
+                : "The peer closed the connection without close_notify: the data may be truncated");
+    }
+
+    /** Sends what netOut holds; returns false when a non-blocking transport took only part of it. */
+    private boolean flushOutput() throws IOException {
+        if (this.netOut.position() == 0) {
+            return true;
+        }
+        this.netOut.flip();
+        try {
+            while (this.netOut.hasRemaining()) {
+                int n = this.transport.write(this.netOut);
+                if (n == 0) {
+                    return false;
+                }
+                debug(TlsDebugListener.LEVEL_RECORD, "sent " + n + " bytes");
+            }
+            return true;
+        }
+        finally {
+            this.netOut.compact();
+        }
+    }
+
+    private static ByteBuffer grow(ByteBuffer buffer, int sessionSize) {
+        int capacity = Math.max(buffer.capacity() * 2, buffer.position() + sessionSize);
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        buffer.flip();
+        bigger.put(buffer);
+        return bigger;
+    }
+
+    private void observeOutbound(int offset, int length) {
+        ByteBuffer produced = this.netOut.duplicate();
+        produced.limit(offset + length).position(offset);
+        debug(TlsDebugListener.LEVEL_RECORD, "wrapped " + length + " bytes");
+        if (length >= 7 && produced.get(offset) == CONTENT_TYPE_ALERT && produced.getShort(offset + 3) == 2) {
+            // A plaintext alert record: the alert this side sends, readable before encryption starts.
+            int level = produced.get(offset + 5);
+            TlsAlert.ofCode(produced.get(offset + 6) & 0xFF).ifPresent((alert) -> {
+                if (alert != TlsAlert.CLOSE_NOTIFY) {
+                    this.sentAlert = alert;
+                    publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, level == 2));
+                }
+            });
+        }
+        if (!this.observer.done()) {
+            this.observer.outbound(produced);
+            debugMessages();
+        }
+    }
+
+    private void debugMessages() {
+        if (this.config.debugLevel() < TlsDebugListener.LEVEL_MESSAGE) {
+            return;
+        }
+        List<String> messages = this.observer.messages();
+        for (int i = this.messagesLogged; i < messages.size(); i++) {
+            debug(TlsDebugListener.LEVEL_MESSAGE, messages.get(i));
+        }
+        this.messagesLogged = messages.size();
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    private void checkNotFailed() throws TlsException {
+        TlsException failed = this.failure;
+        if (failed != null) {
+            throw new TlsException(failed.error(), "Connection " + this.info + " failed earlier: "
+                    + failed.getMessage(), failed.alert().orElse(null), failed);
+        }
+        if (this.state == HandshakeState.CLOSED && this.closedEventSent) {
+            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
+        }
+    }
+
+    /** Records a failure, sends any alert the engine prepared, reports the failure, and returns it to throw. */
+    private TlsException fail(TlsException failure) {
+        if (this.failure != null) {
+            return failure;
+        }
+        boolean handshaking = this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING
+                || this.state == HandshakeState.NEW;
+        this.failure = failure;
+        this.state = HandshakeState.FAILED;
+        flushAlert();
+        TlsException reported = failure;
+        if (failure.alert().isEmpty() && this.sentAlert != null) {
+            reported = new TlsException(failure.error(), failure.getMessage(), this.sentAlert, failure.getCause());
+            this.failure = reported;
+        }
+        debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
+        if (handshaking) {
+            Set<VerifyFlag> flags = (this.verifyResult != null) ? this.verifyResult.flags() : Set.of();
+            publish(new TlsEvent.HandshakeFailed(this.info, Instant.now(), reported.error(),
+                    reported.alert().orElse(null), reported.getMessage(), flags, this.observer.clientHello(),
+                    Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos)));
+        }
+        return reported;
+    }
+
+    /** Lets the engine produce the alert for a failure and sends it without waiting on the peer. */
+    private void flushAlert() {
+        try {
+            this.engine.closeOutbound();
+            for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
+                if (wrap(EMPTY) == null) {
+                    break;
+                }
+            }
+            if (!this.transport.isBlocking() || this.netOut.position() < 64) {
+                flushOutput();
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            // The peer may be gone already: the failure being reported matters more than its alert.
+        }
+    }
+
+    private TlsException translate(Exception ex) {
+        if (ex instanceof TlsException tls) {
+            return tls;
+        }
+        if (ex instanceof SocketTimeoutException) {
+            return new TlsException(TlsError.TIMEOUT, "The transport timed out: " + ex.getMessage(), ex);
+        }
+        if (ex instanceof SSLException ssl) {
+            return translateSsl(ssl);
+        }
+        if (ex instanceof IOException) {
+            return new TlsException(TlsError.TRANSPORT_ERROR, "The transport failed: " + ex.getMessage(), ex);
+        }
+        return new TlsException(TlsError.INTERNAL_ERROR, "The TLS engine failed: " + ex, ex);
+    }
+
+    private TlsException translateSsl(SSLException ex) {
+        String message = String.valueOf(ex.getMessage());
+        CertificateVerificationException verification = findCause(ex, CertificateVerificationException.class);
+        if (verification != null) {
+            this.verifyResult = verification.result();
+            return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
+                    certificateAlert(verification.result()), ex);
+        }
+        String received = "Received fatal alert: ";
+        int index = message.indexOf(received);
+        if (index >= 0) {
+            String name = message.substring(index + received.length()).trim();
+            TlsAlert alert = Arrays.stream(TlsAlert.values()).filter((a) -> a.rfcName().equals(name)).findFirst()
+                    .orElse(null);
+            if (alert != null) {
+                debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert " + alert.rfcName());
+                publish(new TlsEvent.AlertReceived(this.info, Instant.now(), alert, true));
+            }
+            return new TlsException(TlsError.FATAL_ALERT_RECEIVED, "The peer sent the fatal alert " + name, alert,
+                    ex);
+        }
+        String violation = this.observer.protocolViolation();
+        if (violation != null) {
+            return new TlsException(TlsError.INVALID_RECORD, "The peer does not speak TLS: " + violation + " ("
+                    + message + ")", ex);
+        }
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("unsupported or unrecognized") || lower.contains("record") || lower.contains("padding")
+                || lower.contains("mac") || lower.contains("too big") || lower.contains("exceeds")) {
+            return new TlsException(TlsError.INVALID_RECORD, "The peer sent an invalid record: " + message, ex);
+        }
+        if (lower.contains("unexpected")) {
+            return new TlsException(TlsError.UNEXPECTED_MESSAGE, "The peer sent an unexpected message: " + message,
+                    ex);
+        }
+        if (ex instanceof SSLHandshakeException) {
+            return new TlsException(TlsError.HANDSHAKE_FAILURE, "The handshake failed: " + message, ex);
+        }
+        return new TlsException(TlsError.INTERNAL_ERROR, "The TLS engine failed: " + message, ex);
+    }
+
+    private static TlsAlert certificateAlert(VerifyResult result) {
+        // The alert JSSE sends for the reason the PeerVerifier gives it (sun.security.ssl.CertificateMessage).
+        if (result.has(VerifyFlag.REVOKED)) {
+            return TlsAlert.CERTIFICATE_REVOKED;
+        }
+        if (result.has(VerifyFlag.NOT_TRUSTED)) {
+            return TlsAlert.CERTIFICATE_UNKNOWN;
+        }
+        if (result.has(VerifyFlag.EXPIRED)) {
+            return TlsAlert.CERTIFICATE_EXPIRED;
+        }
+        if (result.has(VerifyFlag.FUTURE)) {
+            return TlsAlert.BAD_CERTIFICATE;
+        }
+        if (result.has(VerifyFlag.BAD_KEY)) {
+            return TlsAlert.UNSUPPORTED_CERTIFICATE;
+        }
+        return TlsAlert.CERTIFICATE_UNKNOWN;
+    }
+
+    private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    private void publish(TlsEvent event) {
+        TlsEventListener.deliver(this.config.eventListener(), event);
+    }
+
+    private void debug(int level, String message) {
+        if (level > this.config.debugLevel()) {
+            return;
+        }
+        try {
+            this.config.debugListener().debug(level, this.info.toString(), message);
+        }
+        catch (RuntimeException ex) {
+            logger.log(Level.WARNING, "Debug listener failed; ignoring", ex);
+        }
+    }
+
+}

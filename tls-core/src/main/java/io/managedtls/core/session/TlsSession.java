@@ -1,0 +1,56 @@
+package io.managedtls.core.session;
+
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.HexFormat;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The public face of a TLS session, as mbed TLS's {@code ssl_session} without its master secret: what was
+ * negotiated, with whom, and when.
+ *
+ * <p>Immutable; it never holds key material, so it can be logged, listed and shown.
+ *
+ * @param id the session id in hexadecimal; empty for TLS 1.3 sessions that have none
+ * @param protocol the protocol version, for example {@code TLSv1.3}
+ * @param cipherSuite the cipher suite
+ * @param peerHost the peer's host as the connection knew it, or {@code null}
+ * @param peerPort the peer's port, or -1
+ * @param peerSubject the subject of the peer's certificate, or {@code null} when the peer sent none
+ * @param created when the session was created
+ * @param lastAccessed when the session was last used
+ * @param resumed whether the handshake that produced this view resumed the session
+ */
+public record TlsSession(String id, String protocol, String cipherSuite, @Nullable String peerHost, int peerPort,
+        @Nullable String peerSubject, Instant created, Instant lastAccessed, boolean resumed) {
+
+    /**
+     * Describes a JSSE session.
+     * @param session the session
+     * @param resumed whether the handshake resumed it
+     * @return the description
+     */
+    public static TlsSession of(SSLSession session, boolean resumed) {
+        return new TlsSession(HexFormat.of().formatHex(session.getId()), session.getProtocol(),
+                session.getCipherSuite(), session.getPeerHost(), session.getPeerPort(), peerSubject(session),
+                Instant.ofEpochMilli(session.getCreationTime()), Instant.ofEpochMilli(session.getLastAccessedTime()),
+                resumed);
+    }
+
+    private static @Nullable String peerSubject(SSLSession session) {
+        try {
+            Certificate[] certificates = session.getPeerCertificates();
+            return (certificates.length > 0 && certificates[0] instanceof X509Certificate x509)
+                    ? x509.getSubjectX500Principal().getName() : null;
+        }
+        catch (SSLPeerUnverifiedException ex) {
+            return null;
+        }
+    }
+
+}
