@@ -14,6 +14,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.StandardConstants;
 import javax.net.ssl.X509ExtendedKeyManager;
 
@@ -45,19 +46,23 @@ final class MaterialKeyManager extends X509ExtendedKeyManager {
     @Override
     public @Nullable String chooseEngineServerAlias(String keyType, Principal @Nullable [] issuers,
             @Nullable SSLEngine engine) {
-        String requested = (engine != null) ? requestedHostName(engine.getHandshakeSession()) : null;
+        return chooseServerAlias(keyType, (engine != null) ? engine.getHandshakeSession() : null);
+    }
+
+    @Override
+    public @Nullable String chooseServerAlias(String keyType, Principal @Nullable [] issuers,
+            @Nullable Socket socket) {
+        return chooseServerAlias(keyType, (socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null);
+    }
+
+    private @Nullable String chooseServerAlias(String keyType, @Nullable SSLSession handshakeSession) {
+        String requested = requestedHostName(handshakeSession);
         if (requested != null) {
             String alias = sniAlias(requested);
             if (alias != null && fits(alias, keyType)) {
                 return alias;
             }
         }
-        return fits(DEFAULT_ALIAS, keyType) ? DEFAULT_ALIAS : null;
-    }
-
-    @Override
-    public @Nullable String chooseServerAlias(String keyType, Principal @Nullable [] issuers,
-            @Nullable Socket socket) {
         return fits(DEFAULT_ALIAS, keyType) ? DEFAULT_ALIAS : null;
     }
 

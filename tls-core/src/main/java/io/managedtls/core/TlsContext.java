@@ -214,7 +214,10 @@ public final class TlsContext {
                     + "' from " + current.config.role() + " to " + newConfig.role());
         }
         this.material = new Material(newConfig);
-        if (!newConfig.trustMaterial().equals(current.config.trustMaterial())) {
+        // A resumed session would skip the new material: the old certificate, or a peer the new trust refuses.
+        if (!Objects.equals(newConfig.keyMaterial(), current.config.keyMaterial())
+                || !newConfig.sniKeyMaterial().equals(current.config.sniKeyMaterial())
+                || !newConfig.trustMaterial().equals(current.config.trustMaterial())) {
             invalidateSessions(this.sslContext.getServerSessionContext());
             invalidateSessions(this.sslContext.getClientSessionContext());
         }
