@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
@@ -18,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -28,6 +30,8 @@ import io.managedtls.core.connection.Transport;
 import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.session.SessionTracker;
+import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.PeerVerifier;
 import org.jspecify.annotations.Nullable;
 
@@ -46,16 +50,31 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TlsContext {
 
+    private static final String STATELESS_TICKETS_PROPERTY = "jdk.tls.server.enableSessionTicketExtension";
+
     private final String name;
 
     private final SSLContext sslContext;
 
+    private final SessionTracker sessions;
+
     private volatile Material material;
 
-    private TlsContext(String name, Material material, SSLContext sslContext) {
+    private TlsContext(String name, Material material, SSLContext sslContext) throws GeneralSecurityException {
         this.name = name;
         this.material = material;
         this.sslContext = sslContext;
+        TlsConfig config = material.config;
+        sslContext.init(new KeyManager[] { new ReloadableKeyManager() },
+                new TrustManager[] { new ReloadableTrustManager() }, config.secureRandom());
+        SSLSessionContext jsseSessions = (config.role() == TlsRole.SERVER) ? sslContext.getServerSessionContext()
+                : sslContext.getClientSessionContext();
+        // JSSE's own cache must outlast ours so that ours decides; it holds a few copies per session (tickets).
+        jsseSessions.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, config.sessionTimeout().toSeconds() + 1));
+        jsseSessions.setSessionCacheSize((int) Math.min(Integer.MAX_VALUE, 4L * Math.max(config.sessionCacheSize(), 1)));
+        this.sessions = new SessionTracker(name, config.role(), jsseSessions, config.sessionCacheSize() > 0);
+        this.sessions.attach(config.sessionCacheFactory().create(name, Math.max(config.sessionCacheSize(), 1),
+                config.sessionTimeout(), this.sessions));
     }
 
     /**
@@ -69,16 +88,37 @@ public final class TlsContext {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(config, "config");
         try {
-            SSLContext sslContext = SSLContext.getInstance("TLS");
-            TlsContext context = new TlsContext(name, new Material(config), sslContext);
-            sslContext.init(new KeyManager[] { context.new ReloadableKeyManager() },
-                    new TrustManager[] { context.new ReloadableTrustManager() }, config.secureRandom());
+            TlsContext context = new TlsContext(name, new Material(config), newStatefulSslContext());
             context.checkEngineAccepts(config);
             return context;
         }
         catch (GeneralSecurityException | IllegalArgumentException ex) {
             throw new TlsException(TlsError.BAD_CONFIG, "TLS context '" + name + "' cannot be created: "
                     + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Makes a JSSE context whose server session cache is stateful. With stateless tickets (JSSE's default) a server
+     * cannot forget a session it issued, so no cache of ours could decide; and JDK 17 to 25 send TLS 1.2 clients an
+     * unusable ticket for a session with bound values, after which the client never resumes at all. JSSE reads the
+     * switch once, when the context is made, so it is set only for that moment, under a lock.
+     */
+    private static SSLContext newStatefulSslContext() throws NoSuchAlgorithmException {
+        synchronized (STATELESS_TICKETS_PROPERTY) {
+            String previous = System.getProperty(STATELESS_TICKETS_PROPERTY);
+            System.setProperty(STATELESS_TICKETS_PROPERTY, "false");
+            try {
+                return SSLContext.getInstance("TLS");
+            }
+            finally {
+                if (previous == null) {
+                    System.clearProperty(STATELESS_TICKETS_PROPERTY);
+                }
+                else {
+                    System.setProperty(STATELESS_TICKETS_PROPERTY, previous);
+                }
+            }
         }
     }
 
@@ -96,6 +136,15 @@ public final class TlsContext {
      */
     public TlsConfig config() {
         return this.material.config;
+    }
+
+    /**
+     * Returns the context's session cache: the sessions its connections may resume, with their statistics.
+     * Evicting a session from it makes the session impossible to resume.
+     * @return the session cache
+     */
+    public TlsSessionCache sessionCache() {
+        return this.sessions.cache();
     }
 
     /**
@@ -157,7 +206,7 @@ public final class TlsContext {
             }
             return newConnection(transport, remote.getHostString(), remote.getPort());
         }
-        return new TlsConnection(this.name, config, createEngine(), transport);
+        return new TlsConnection(this.name, config, createEngine(), transport, this.sessions);
     }
 
     /**
@@ -170,7 +219,7 @@ public final class TlsContext {
      */
     public TlsConnection newConnection(Transport transport, String peerHost, int peerPort) {
         Objects.requireNonNull(transport, "transport");
-        return new TlsConnection(this.name, config(), createEngine(peerHost, peerPort), transport);
+        return new TlsConnection(this.name, config(), createEngine(peerHost, peerPort), transport, this.sessions);
     }
 
     /**
@@ -218,8 +267,7 @@ public final class TlsContext {
         if (!Objects.equals(newConfig.keyMaterial(), current.config.keyMaterial())
                 || !newConfig.sniKeyMaterial().equals(current.config.sniKeyMaterial())
                 || !newConfig.trustMaterial().equals(current.config.trustMaterial())) {
-            invalidateSessions(this.sslContext.getServerSessionContext());
-            invalidateSessions(this.sslContext.getClientSessionContext());
+            this.sessions.invalidateAll();
         }
     }
 
@@ -291,15 +339,6 @@ public final class TlsContext {
         }
     }
 
-    private static void invalidateSessions(SSLSessionContext sessions) {
-        Collections.list(sessions.getIds()).forEach((id) -> {
-            var session = sessions.getSession(id);
-            if (session != null) {
-                session.invalidate();
-            }
-        });
-    }
-
     /** The configuration with the JSSE managers made from it; replaced whole on reload. */
     private static final class Material {
 
@@ -323,6 +362,8 @@ public final class TlsContext {
         @Override
         public @Nullable String chooseEngineServerAlias(String keyType, Principal @Nullable [] issuers,
                 @Nullable SSLEngine engine) {
+            // Only full handshakes choose a key: the moment to bind the session to a cache entry.
+            TlsContext.this.sessions.bind((engine != null) ? engine.getHandshakeSession() : null);
             return keyManager().chooseEngineServerAlias(keyType, issuers, engine);
         }
 
@@ -351,6 +392,7 @@ public final class TlsContext {
         @Override
         public @Nullable String chooseServerAlias(String keyType, Principal @Nullable [] issuers,
                 @Nullable Socket socket) {
+            TlsContext.this.sessions.bind((socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null);
             return keyManager().chooseServerAlias(keyType, issuers, socket);
         }
 
@@ -382,6 +424,8 @@ public final class TlsContext {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
                 throws CertificateException {
+            // Only full handshakes verify the server: the moment to bind the session to a cache entry.
+            TlsContext.this.sessions.bind((socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null);
             verifier().checkServerTrusted(chain, authType, socket);
         }
 
@@ -394,6 +438,7 @@ public final class TlsContext {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
                 throws CertificateException {
+            TlsContext.this.sessions.bind((engine != null) ? engine.getHandshakeSession() : null);
             verifier().checkServerTrusted(chain, authType, engine);
         }
 

@@ -106,7 +106,14 @@ class TlsContextTests {
         try (EchoServer echo = new EchoServer(revokedServer)) {
             assertThatExceptionOfType(SSLHandshakeException.class).isThrownBy(() -> echo.connect(client, "localhost"))
                     .withMessageContaining("REVOKED");
-            assertThat(echo.nextHandshake()).asString().contains("certificate_revoked");
+            Object serverOutcome = echo.nextHandshake();
+            if (protocol.equals("TLSv1.3")) {
+                assertThat(serverOutcome).asString().contains("certificate_revoked");
+            }
+            else {
+                // In TLS 1.2 the server may still be writing its flight when the client's alert closes the socket.
+                assertThat(serverOutcome).isInstanceOf(java.io.IOException.class);
+            }
         }
         TlsContext goodServer = TlsContext.create("good", TlsConfig.server(localhost).protocols(protocol).build());
         try (EchoServer echo = new EchoServer(goodServer); SSLSocket socket = echo.connect(client, "localhost")) {

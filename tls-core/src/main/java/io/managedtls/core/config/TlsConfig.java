@@ -21,6 +21,8 @@ import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.material.TrustMaterial;
+import io.managedtls.core.session.CaffeineSessionCache;
+import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.TlsVerifyCallback;
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +44,12 @@ public final class TlsConfig {
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     static final long DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 10;
+
+    /** The default number of sessions a context's cache keeps. */
+    public static final int DEFAULT_SESSION_CACHE_SIZE = 20_000;
+
+    /** The default time a session may be resumed after its full handshake, as JSSE's default. */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(24);
 
     private static final Set<String> REFUSED_PROTOCOLS = Set.of("TLSv1.1", "TLSv1", "TLSv1.0", "SSLv3", "SSLv2",
             "SSLv2Hello");
@@ -87,6 +95,12 @@ public final class TlsConfig {
 
     private final @Nullable Executor delegatedTaskExecutor;
 
+    private final int sessionCacheSize;
+
+    private final Duration sessionTimeout;
+
+    private final TlsSessionCache.Factory sessionCacheFactory;
+
     private TlsConfig(Builder builder) {
         this.role = builder.role;
         this.peerAuthentication = (builder.peerAuthentication != null) ? builder.peerAuthentication
@@ -109,6 +123,9 @@ public final class TlsConfig {
         this.debugLevel = builder.debugLevel;
         this.eventListener = builder.eventListener;
         this.delegatedTaskExecutor = builder.delegatedTaskExecutor;
+        this.sessionCacheSize = builder.sessionCacheSize;
+        this.sessionTimeout = builder.sessionTimeout;
+        this.sessionCacheFactory = builder.sessionCacheFactory;
     }
 
     /**
@@ -161,6 +178,9 @@ public final class TlsConfig {
         builder.debugLevel = this.debugLevel;
         builder.eventListener = this.eventListener;
         builder.delegatedTaskExecutor = this.delegatedTaskExecutor;
+        builder.sessionCacheSize = this.sessionCacheSize;
+        builder.sessionTimeout = this.sessionTimeout;
+        builder.sessionCacheFactory = this.sessionCacheFactory;
         return builder;
     }
 
@@ -279,6 +299,21 @@ public final class TlsConfig {
         return this.delegatedTaskExecutor;
     }
 
+    /** @return the most sessions the session cache keeps; 0 when resumption is disabled */
+    public int sessionCacheSize() {
+        return this.sessionCacheSize;
+    }
+
+    /** @return how long a session may be resumed after its full handshake */
+    public Duration sessionTimeout() {
+        return this.sessionTimeout;
+    }
+
+    /** @return what makes the context's session cache */
+    public TlsSessionCache.Factory sessionCacheFactory() {
+        return this.sessionCacheFactory;
+    }
+
     @Override
     public String toString() {
         return "TlsConfig[role=" + this.role + ", peerAuthentication=" + this.peerAuthentication + ", protocols="
@@ -288,7 +323,8 @@ public final class TlsConfig {
                 + ", trustAnchors=" + (this.trustMaterial.isSystem() ? "system" : this.trustMaterial.anchors().size())
                 + ", crls=" + this.trustMaterial.crls().size() + ", hostNameVerification="
                 + this.hostNameVerification + ", renegotiation=" + this.renegotiation + ", handshakeTimeout="
-                + this.handshakeTimeout + "]";
+                + this.handshakeTimeout + ", sessionCacheSize=" + this.sessionCacheSize + ", sessionTimeout="
+                + this.sessionTimeout + "]";
     }
 
     /**
@@ -335,6 +371,12 @@ public final class TlsConfig {
         private TlsEventListener eventListener = TlsEventListener.NONE;
 
         private @Nullable Executor delegatedTaskExecutor;
+
+        private int sessionCacheSize = DEFAULT_SESSION_CACHE_SIZE;
+
+        private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
+
+        private TlsSessionCache.Factory sessionCacheFactory = CaffeineSessionCache.factory();
 
         private Builder(TlsRole role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -620,6 +662,46 @@ public final class TlsConfig {
          */
         public Builder delegatedTaskExecutor(Executor executor) {
             this.delegatedTaskExecutor = require("delegated-task-executor", executor);
+            return this;
+        }
+
+        /**
+         * Sets the most sessions the context's session cache keeps, for resumption; 0 disables resumption: every
+         * session is forgotten after its handshake. Default: 20,000.
+         * @param size 0 or more
+         * @return this builder
+         */
+        public Builder sessionCacheSize(int size) {
+            if (size < 0) {
+                throw new InvalidTlsConfigException("session-cache-size", "must be 0 (no resumption) or more, but "
+                        + "was " + size);
+            }
+            this.sessionCacheSize = size;
+            return this;
+        }
+
+        /**
+         * Sets how long a session may be resumed after its full handshake. Default: 24 hours.
+         * @param timeout a positive duration of at least one second
+         * @return this builder
+         */
+        public Builder sessionTimeout(Duration timeout) {
+            require("session-timeout", timeout);
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new InvalidTlsConfigException("session-timeout", "must be at least 1s, but was " + timeout);
+            }
+            this.sessionTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets what makes the context's session cache, to plug in another implementation. Default: a
+         * {@link CaffeineSessionCache}.
+         * @param factory the factory
+         * @return this builder
+         */
+        public Builder sessionCacheFactory(TlsSessionCache.Factory factory) {
+            this.sessionCacheFactory = require("session-cache-factory", factory);
             return this;
         }
 

@@ -155,6 +155,8 @@ public final class TlsConnection implements Closeable {
 
     private volatile @Nullable Runnable taskCompletionListener;
 
+    private final SessionListener sessionListener;
+
     /**
      * Creates a connection; {@link io.managedtls.core.TlsContext#newConnection} is the usual way.
      * @param contextName the name of the context, for events and debug output
@@ -163,6 +165,20 @@ public final class TlsConnection implements Closeable {
      * @param transport the transport to run over
      */
     public TlsConnection(String contextName, TlsConfig config, SSLEngine engine, Transport transport) {
+        this(contextName, config, engine, transport, SessionListener.NONE);
+    }
+
+    /**
+     * Creates a connection that reports its sessions to a listener, as a context's session cache needs.
+     * @param contextName the name of the context, for events and debug output
+     * @param config the configuration the engine was made from
+     * @param engine a configured engine, not yet started
+     * @param transport the transport to run over
+     * @param sessionListener told of each established session
+     */
+    public TlsConnection(String contextName, TlsConfig config, SSLEngine engine, Transport transport,
+            SessionListener sessionListener) {
+        this.sessionListener = sessionListener;
         this.config = config;
         this.engine = engine;
         this.transport = transport;
@@ -754,6 +770,12 @@ public final class TlsConnection implements Closeable {
         }
         this.kinds = Set.copyOf(handshakeKinds);
         this.session = TlsSession.of(established, resumed);
+        try {
+            this.sessionListener.established(this, established, resumed, resumptionOffered(established));
+        }
+        catch (RuntimeException ex) {
+            logger.log(Level.WARNING, "Session listener failed; the session is not cached", ex);
+        }
         this.verifyResult = verifyResultOf(established);
         this.state = HandshakeState.ESTABLISHED;
         this.renegotiating = false;
@@ -763,6 +785,15 @@ public final class TlsConnection implements Closeable {
                 + " " + established.getCipherSuite() + " in " + duration.toMillis() + " ms");
         publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.kinds, established.getProtocol(),
                 established.getCipherSuite(), applicationProtocol(), this.session.id(), duration));
+    }
+
+    private boolean resumptionOffered(SSLSession established) {
+        ClientHelloInfo hello = this.observer.clientHello();
+        if (hello == null || this.renegotiating) {
+            return false;
+        }
+        // TLS 1.3 clients send a random legacy session id for middlebox compatibility: only a PSK offers a session.
+        return hello.offersPsk() || ("TLSv1.2".equals(established.getProtocol()) && !hello.sessionId().isEmpty());
     }
 
     private boolean clientAuthenticated(SSLSession established) {

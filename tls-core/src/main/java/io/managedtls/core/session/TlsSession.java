@@ -42,7 +42,7 @@ public record TlsSession(String id, String protocol, String cipherSuite, @Nullab
                 resumed);
     }
 
-    private static @Nullable String peerSubject(SSLSession session) {
+    static @Nullable String peerSubject(SSLSession session) {
         try {
             Certificate[] certificates = session.getPeerCertificates();
             return (certificates.length > 0 && certificates[0] instanceof X509Certificate x509)

@@ -1,0 +1,27 @@
+package io.managedtls.core.connection;
+
+import javax.net.ssl.SSLSession;
+
+/**
+ * Told by a {@link TlsConnection} of each session its handshakes establish, so that a session cache can record it:
+ * the link between a connection and its context's {@link io.managedtls.core.session.TlsSessionCache}.
+ *
+ * <p>Called on the thread driving the connection, after the handshake completed and before the completion event.
+ */
+@FunctionalInterface
+public interface SessionListener {
+
+    /** A listener that records nothing. */
+    SessionListener NONE = (connection, session, resumed, resumptionOffered) -> {
+    };
+
+    /**
+     * Receives an established session.
+     * @param connection the connection
+     * @param session the JSSE session
+     * @param resumed whether the handshake resumed it
+     * @param resumptionOffered whether the client offered a session to resume (a session id or a pre-shared key)
+     */
+    void established(TlsConnection connection, SSLSession session, boolean resumed, boolean resumptionOffered);
+
+}

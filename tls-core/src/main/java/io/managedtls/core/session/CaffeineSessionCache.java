@@ -1,0 +1,245 @@
+package io.managedtls.core.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link TlsSessionCache} on Caffeine: bounded by a maximum size, each session living a fixed time from its full
+ * handshake (resumptions do not extend it, as TLS session lifetimes are counted from creation), with hits, misses and
+ * evictions recorded by Caffeine's own statistics.
+ *
+ * <p>Removals are reported on the thread whose operation caused them (Caffeine runs with a same-thread executor), so
+ * that a session is invalidated in JSSE before the next handshake can resume it; expired sessions are also swept by
+ * Caffeine's system scheduler. Thread-safe.
+ *
+ * <p>Cost: one Caffeine node and one {@link SessionRecord} per session; README.md states the measured bytes per
+ * session.
+ */
+public final class CaffeineSessionCache implements TlsSessionCache {
+
+    private static final Logger logger = Logger.getLogger(CaffeineSessionCache.class.getName());
+
+    private final Cache<String, SessionRecord> cache;
+
+    private final ConcurrentStatsCounter statsCounter = new ConcurrentStatsCounter();
+
+    private final AtomicLong explicitEvictions = new AtomicLong();
+
+    private CaffeineSessionCache(Builder builder) {
+        RemovalListener listener = builder.removalListener;
+        Duration timeToLive = builder.timeToLive;
+        Caffeine<String, SessionRecord> caffeine = Caffeine.newBuilder().maximumSize(builder.maximumSize)
+                .executor(Runnable::run).recordStats(() -> this.statsCounter)
+                .expireAfter(new FixedLifetime(timeToLive))
+                .removalListener((String key, SessionRecord value, RemovalCause cause) -> {
+                    if (value != null && cause != RemovalCause.REPLACED) {
+                        notify(listener, value, cause);
+                    }
+                });
+        if (builder.ticker != null) {
+            caffeine.ticker(builder.ticker);
+        }
+        else {
+            caffeine.scheduler(Scheduler.systemScheduler());
+        }
+        this.cache = caffeine.build();
+    }
+
+    /**
+     * Starts a cache; defaults: 20,000 sessions, 24 hours, the system ticker, no listener.
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the factory that makes caches of this kind for contexts.
+     * @return the factory
+     */
+    public static Factory factory() {
+        return (contextName, maximumSize, timeToLive, removalListener) -> builder().maximumSize(maximumSize)
+                .timeToLive(timeToLive).removalListener(removalListener).build();
+    }
+
+    @Override
+    public Optional<SessionRecord> get(String id) {
+        return Optional.ofNullable(this.cache.asMap().get(id));
+    }
+
+    @Override
+    public void put(SessionRecord session) {
+        this.cache.put(session.id(), session);
+    }
+
+    @Override
+    public Optional<SessionRecord> recordResumption(String id, Instant when) {
+        // getIfPresent records the hit or miss in Caffeine's statistics.
+        if (this.cache.getIfPresent(id) == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(this.cache.asMap().computeIfPresent(id,
+                (key, session) -> session.withResumption(when)));
+    }
+
+    @Override
+    public void recordMiss() {
+        this.statsCounter.recordMisses(1);
+    }
+
+    @Override
+    public boolean evict(String id) {
+        return this.cache.asMap().remove(id) != null;
+    }
+
+    @Override
+    public void evictAll() {
+        this.cache.invalidateAll();
+    }
+
+    @Override
+    public List<SessionRecord> snapshot() {
+        return new ArrayList<>(this.cache.asMap().values());
+    }
+
+    @Override
+    public SessionCacheStats stats() {
+        CacheStats stats = this.cache.stats();
+        return new SessionCacheStats(this.cache.estimatedSize(), stats.hitCount(), stats.missCount(),
+                stats.evictionCount(), this.explicitEvictions.get());
+    }
+
+    @Override
+    public void cleanUp() {
+        this.cache.cleanUp();
+    }
+
+    private void notify(RemovalListener listener, SessionRecord session, RemovalCause cause) {
+        SessionRemovalCause reason = switch (cause) {
+            case EXPIRED -> SessionRemovalCause.EXPIRED;
+            case SIZE, COLLECTED -> SessionRemovalCause.SIZE;
+            default -> SessionRemovalCause.EXPLICIT;
+        };
+        if (reason == SessionRemovalCause.EXPLICIT) {
+            this.explicitEvictions.incrementAndGet();
+        }
+        try {
+            listener.removed(session, reason);
+        }
+        catch (RuntimeException ex) {
+            logger.log(Level.WARNING, "Session removal listener failed for session " + session.id(), ex);
+        }
+    }
+
+    /** Counts a session's lifetime from its creation; neither reads nor updates extend it. */
+    private record FixedLifetime(Duration timeToLive) implements Expiry<String, SessionRecord> {
+
+        @Override
+        public long expireAfterCreate(String key, SessionRecord value, long currentTime) {
+            return this.timeToLive.toNanos();
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, SessionRecord value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+
+        @Override
+        public long expireAfterRead(String key, SessionRecord value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+
+    }
+
+    /**
+     * Builds a {@link CaffeineSessionCache}; each setter checks its value at once.
+     */
+    public static final class Builder {
+
+        private int maximumSize = 20_000;
+
+        private Duration timeToLive = Duration.ofHours(24);
+
+        private @Nullable Ticker ticker;
+
+        private RemovalListener removalListener = (session, cause) -> {
+        };
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the most sessions to keep. Default: 20,000.
+         * @param maximumSize at least 1
+         * @return this builder
+         */
+        public Builder maximumSize(int maximumSize) {
+            if (maximumSize < 1) {
+                throw new IllegalArgumentException("maximumSize must be at least 1, but was " + maximumSize);
+            }
+            this.maximumSize = maximumSize;
+            return this;
+        }
+
+        /**
+         * Sets how long a session may be resumed after its full handshake. Default: 24 hours.
+         * @param timeToLive a positive duration
+         * @return this builder
+         */
+        public Builder timeToLive(Duration timeToLive) {
+            Objects.requireNonNull(timeToLive, "timeToLive");
+            if (timeToLive.isNegative() || timeToLive.isZero()) {
+                throw new IllegalArgumentException("timeToLive must be positive, but was " + timeToLive);
+            }
+            this.timeToLive = timeToLive;
+            return this;
+        }
+
+        /**
+         * Sets the time source, for tests. Default: the system ticker, with expired sessions swept by a scheduler.
+         * @param ticker the ticker
+         * @return this builder
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Sets the listener told of every removal.
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder removalListener(RemovalListener listener) {
+            this.removalListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Builds the cache.
+         * @return the cache
+         */
+        public CaffeineSessionCache build() {
+            return new CaffeineSessionCache(this);
+        }
+
+    }
+
+}
