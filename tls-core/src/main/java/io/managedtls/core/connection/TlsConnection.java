@@ -792,8 +792,10 @@ public final class TlsConnection implements Closeable {
         if (hello == null || this.renegotiating) {
             return false;
         }
-        // TLS 1.3 clients send a random legacy session id for middlebox compatibility: only a PSK offers a session.
-        return hello.offersPsk() || ("TLSv1.2".equals(established.getProtocol()) && !hello.sessionId().isEmpty());
+        // Clients that offer TLS 1.3 send a random legacy session id for middlebox compatibility (RFC 8446 D.4):
+        // for them only a pre-shared key shows an attempt to resume.
+        return hello.offersPsk() || ("TLSv1.2".equals(established.getProtocol()) && !hello.sessionId().isEmpty()
+                && !hello.offeredVersions().contains("TLSv1.3"));
     }
 
     private boolean clientAuthenticated(SSLSession established) {

@@ -5,12 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /** Test fixture: complete reads and writes over a connection, blocking or not. */
-final class Io {
+public final class Io {
 
     private Io() {
     }
 
-    static void writeAll(TlsConnection connection, byte[] data) throws Exception {
+    public static void writeAll(TlsConnection connection, byte[] data) throws Exception {
         ByteBuffer source = ByteBuffer.wrap(data);
         while (source.hasRemaining()) {
             Loopback.until(() -> connection.write(source));
@@ -18,11 +18,11 @@ final class Io {
         Loopback.until(connection::flush);
     }
 
-    static void writeAll(TlsConnection connection, String text) throws Exception {
+    public static void writeAll(TlsConnection connection, String text) throws Exception {
         writeAll(connection, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] readFully(TlsConnection connection, int length) throws Exception {
+    public static byte[] readFully(TlsConnection connection, int length) throws Exception {
         ByteBuffer destination = ByteBuffer.allocate(length);
         while (destination.hasRemaining()) {
             int n = Loopback.until(() -> connection.read(destination));
@@ -33,12 +33,12 @@ final class Io {
         return destination.array();
     }
 
-    static String readText(TlsConnection connection, int length) throws Exception {
+    public static String readText(TlsConnection connection, int length) throws Exception {
         return new String(readFully(connection, length), StandardCharsets.UTF_8);
     }
 
     /** Reads until end of stream and returns everything read. */
-    static byte[] readToEnd(TlsConnection connection) throws Exception {
+    public static byte[] readToEnd(TlsConnection connection) throws Exception {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         ByteBuffer buffer = ByteBuffer.allocate(8192);
         while (true) {
@@ -52,7 +52,7 @@ final class Io {
     }
 
     /** Echoes what it reads until the peer's close_notify, then closes. Returns the bytes echoed. */
-    static long echoUntilClosed(TlsConnection connection) throws Exception {
+    public static long echoUntilClosed(TlsConnection connection) throws Exception {
         ByteBuffer buffer = ByteBuffer.allocate(16384);
         long total = 0;
         while (true) {

@@ -24,39 +24,39 @@ import io.managedtls.core.material.KeyMaterial;
  * Test fixture: real loopback sockets on port 0, with a server side run on its own thread, blocking or not, and a
  * driver that repeats a non-blocking operation until it completes.
  */
-final class Loopback implements AutoCloseable {
+public final class Loopback implements AutoCloseable {
 
-    static final DevelopmentCertificateAuthority CA = DevelopmentCertificateAuthority.create("Loopback CA");
+    public static final DevelopmentCertificateAuthority CA = DevelopmentCertificateAuthority.create("Loopback CA");
 
-    static final KeyMaterial LOCALHOST = CA.issue(CertificateRequest.server("localhost", "127.0.0.1"));
+    public static final KeyMaterial LOCALHOST = CA.issue(CertificateRequest.server("localhost", "127.0.0.1"));
 
     private final ServerSocketChannel serverChannel;
 
     private final ExecutorService serverThread = Executors.newSingleThreadExecutor();
 
-    Loopback() throws IOException {
+    public Loopback() throws IOException {
         this.serverChannel = ServerSocketChannel.open();
         this.serverChannel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
-    int port() {
+    public int port() {
         return this.serverChannel.socket().getLocalPort();
     }
 
-    static TlsConfig.Builder server() {
+    public static TlsConfig.Builder server() {
         return TlsConfig.server(LOCALHOST);
     }
 
-    static TlsConfig.Builder client() {
+    public static TlsConfig.Builder client() {
         return TlsConfig.client().trustMaterial(CA.trustMaterial());
     }
 
-    static TlsContext context(TlsConfig.Builder builder) throws TlsException {
+    public static TlsContext context(TlsConfig.Builder builder) throws TlsException {
         return TlsContext.create("test", builder.build());
     }
 
     /** Accepts one connection on the server thread, blocking or not, and runs the handler on it. */
-    <T> CompletableFuture<T> serve(TlsContext server, boolean blocking, ServerHandler<T> handler) {
+    public <T> CompletableFuture<T> serve(TlsContext server, boolean blocking, ServerHandler<T> handler) {
         CompletableFuture<T> result = new CompletableFuture<>();
         this.serverThread.execute(() -> {
             try (SocketChannel accepted = this.serverChannel.accept()) {
@@ -73,7 +73,7 @@ final class Loopback implements AutoCloseable {
     }
 
     /** Connects a client over a blocking socket or a non-blocking channel. */
-    TlsConnection connect(TlsContext client, boolean blocking) throws IOException {
+    public TlsConnection connect(TlsContext client, boolean blocking) throws IOException {
         if (blocking) {
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), port());
             return client.newConnection(Transport.of(socket), "localhost", port());
@@ -83,8 +83,26 @@ final class Loopback implements AutoCloseable {
         return client.newConnection(Transport.of(channel), "localhost", port());
     }
 
+    /**
+     * Runs one short blocking exchange (one byte echoed, then close_notify both ways) between a client and a server
+     * context; returns the client and server connections, both closed.
+     */
+    public TlsConnection[] exchange(TlsContext server, TlsContext client) throws Exception {
+        CompletableFuture<TlsConnection> served = serve(server, true, (connection) -> {
+            Io.echoUntilClosed(connection);
+            return connection;
+        });
+        try (TlsConnection connection = connect(client, true)) {
+            Io.writeAll(connection, "x");
+            Io.readText(connection, 1);
+            connection.closeNotify();
+            Io.readToEnd(connection);
+            return new TlsConnection[] { connection, served.get(20, TimeUnit.SECONDS) };
+        }
+    }
+
     /** Accepts a raw TCP connection on the server thread, for tests that play a broken peer. */
-    CompletableFuture<Socket> acceptRaw() {
+    public CompletableFuture<Socket> acceptRaw() {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return this.serverChannel.socket().accept();
@@ -95,12 +113,12 @@ final class Loopback implements AutoCloseable {
         }, this.serverThread);
     }
 
-    ServerSocket serverSocket() {
+    public ServerSocket serverSocket() {
         return this.serverChannel.socket();
     }
 
     /** Repeats a non-blocking operation until it returns a non-negative result or the time is up. */
-    static int until(Operation operation) throws Exception {
+    public static int until(Operation operation) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             int result = operation.run();
@@ -125,14 +143,14 @@ final class Loopback implements AutoCloseable {
     }
 
     @FunctionalInterface
-    interface ServerHandler<T> {
+    public interface ServerHandler<T> {
 
         T handle(TlsConnection connection) throws Exception;
 
     }
 
     @FunctionalInterface
-    interface Operation {
+    public interface Operation {
 
         int run() throws Exception;
 

@@ -260,10 +260,10 @@ class TlsConnectionTests {
         TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
         TlsContext client = Loopback.context(Loopback.client());
         try (Loopback loopback = new Loopback()) {
-            TlsConnection[] first = exchange(loopback, server, client);
+            TlsConnection[] first = loopback.exchange(server, client);
             assertThat(first[0].handshakeKinds()).containsExactly(HandshakeKind.FULL);
             assertThat(first[1].handshakeKinds()).containsExactly(HandshakeKind.FULL);
-            TlsConnection[] second = exchange(loopback, server, client);
+            TlsConnection[] second = loopback.exchange(server, client);
             assertThat(second[0].handshakeKinds()).containsExactly(HandshakeKind.RESUMED);
             assertThat(second[1].handshakeKinds()).containsExactly(HandshakeKind.RESUMED);
             assertThat(second[0].session().resumed()).isTrue();
@@ -271,21 +271,6 @@ class TlsConnectionTests {
             if (protocol.equals("TLSv1.2")) {
                 assertThat(second[0].session().id()).isEqualTo(first[0].session().id());
             }
-        }
-    }
-
-    /** Runs one short exchange; returns the client and server connections, both closed. */
-    static TlsConnection[] exchange(Loopback loopback, TlsContext server, TlsContext client) throws Exception {
-        CompletableFuture<TlsConnection> served = loopback.serve(server, true, (connection) -> {
-            Io.echoUntilClosed(connection);
-            return connection;
-        });
-        try (TlsConnection connection = loopback.connect(client, true)) {
-            Io.writeAll(connection, "x");
-            Io.readText(connection, 1);
-            connection.closeNotify();
-            Io.readToEnd(connection);
-            return new TlsConnection[] { connection, served.get(20, TimeUnit.SECONDS) };
         }
     }
 
