@@ -30,7 +30,9 @@ import io.managedtls.core.connection.Transport;
 import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.session.SessionTracker;
+import io.managedtls.core.stats.TlsStatistics;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.PeerVerifier;
 import org.jspecify.annotations.Nullable;
@@ -58,13 +60,15 @@ public final class TlsContext {
 
     private final SessionTracker sessions;
 
+    private final TlsStatistics statistics;
+
     private volatile Material material;
 
-    private TlsContext(String name, Material material, SSLContext sslContext) throws GeneralSecurityException {
+    private TlsContext(String name, TlsConfig config, SSLContext sslContext) throws GeneralSecurityException {
         this.name = name;
-        this.material = material;
+        this.statistics = new TlsStatistics(name);
+        this.material = new Material(config, this.statistics);
         this.sslContext = sslContext;
-        TlsConfig config = material.config;
         sslContext.init(new KeyManager[] { new ReloadableKeyManager() },
                 new TrustManager[] { new ReloadableTrustManager() }, config.secureRandom());
         SSLSessionContext jsseSessions = (config.role() == TlsRole.SERVER) ? sslContext.getServerSessionContext()
@@ -88,7 +92,7 @@ public final class TlsContext {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(config, "config");
         try {
-            TlsContext context = new TlsContext(name, new Material(config), newStatefulSslContext());
+            TlsContext context = new TlsContext(name, config, newStatefulSslContext());
             context.checkEngineAccepts(config);
             return context;
         }
@@ -145,6 +149,14 @@ public final class TlsContext {
      */
     public TlsSessionCache sessionCache() {
         return this.sessions.cache();
+    }
+
+    /**
+     * Returns the context's statistics: handshakes, failures, latency, protocols and suites, bytes, connections.
+     * @return the statistics, kept since the context was made
+     */
+    public TlsStatistics statistics() {
+        return this.statistics;
     }
 
     /**
@@ -206,7 +218,8 @@ public final class TlsContext {
             }
             return newConnection(transport, remote.getHostString(), remote.getPort());
         }
-        return new TlsConnection(this.name, config, createEngine(), transport, this.sessions);
+        return new TlsConnection(this.name, this.material.connectionConfig, createEngine(), transport,
+                this.sessions);
     }
 
     /**
@@ -219,7 +232,8 @@ public final class TlsContext {
      */
     public TlsConnection newConnection(Transport transport, String peerHost, int peerPort) {
         Objects.requireNonNull(transport, "transport");
-        return new TlsConnection(this.name, config(), createEngine(peerHost, peerPort), transport, this.sessions);
+        return new TlsConnection(this.name, this.material.connectionConfig, createEngine(peerHost, peerPort),
+                transport, this.sessions);
     }
 
     /**
@@ -262,7 +276,7 @@ public final class TlsContext {
             throw new InvalidTlsConfigException("role", "a reload cannot change the role of context '" + this.name
                     + "' from " + current.config.role() + " to " + newConfig.role());
         }
-        this.material = new Material(newConfig);
+        this.material = new Material(newConfig, this.statistics);
         // A resumed session would skip the new material: the old certificate, or a peer the new trust refuses.
         if (!Objects.equals(newConfig.keyMaterial(), current.config.keyMaterial())
                 || !newConfig.sniKeyMaterial().equals(current.config.sniKeyMaterial())
@@ -344,12 +358,17 @@ public final class TlsContext {
 
         final TlsConfig config;
 
+        /** The configuration connections get: the application's event listener plus the statistics. */
+        final TlsConfig connectionConfig;
+
         final MaterialKeyManager keyManager;
 
         final PeerVerifier verifier;
 
-        Material(TlsConfig config) {
+        Material(TlsConfig config, TlsStatistics statistics) {
             this.config = config;
+            this.connectionConfig = config.toBuilder()
+                    .eventListener(TlsEventListener.of(List.of(statistics, config.eventListener()))).build();
             this.keyManager = new MaterialKeyManager(config);
             this.verifier = new PeerVerifier(config);
         }

@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +15,8 @@ final class ChannelTransport implements Transport {
 
     private final SocketChannel channel;
 
+    private int readTimeoutMillis;
+
     ChannelTransport(SocketChannel channel) throws IOException {
         this.channel = channel;
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -21,7 +24,24 @@ final class ChannelTransport implements Transport {
 
     @Override
     public int read(ByteBuffer destination) throws IOException {
+        if (this.readTimeoutMillis > 0 && this.channel.isBlocking()) {
+            // A blocking channel's read ignores SO_TIMEOUT; its socket adaptor's stream honours it.
+            byte[] buffer = new byte[destination.remaining()];
+            int n = this.channel.socket().getInputStream().read(buffer);
+            if (n > 0) {
+                destination.put(buffer, 0, n);
+            }
+            return n;
+        }
         return this.channel.read(destination);
+    }
+
+    @Override
+    public void setReadTimeout(Duration timeout) throws IOException {
+        this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        if (this.channel.isBlocking()) {
+            this.channel.socket().setSoTimeout(this.readTimeoutMillis);
+        }
     }
 
     @Override

@@ -448,12 +448,7 @@ public final class TlsConnection implements Closeable {
                 debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
             }
         }
-        try {
-            this.transport.close();
-        }
-        catch (IOException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
-        }
+        closeTransportQuietly();
         if (this.state != HandshakeState.FAILED) {
             this.state = HandshakeState.CLOSED;
         }
@@ -1116,7 +1111,14 @@ public final class TlsConnection implements Closeable {
                 || this.state == HandshakeState.NEW;
         this.failure = failure;
         this.state = HandshakeState.FAILED;
-        flushAlert();
+        if (failure.error() == TlsError.RENEGOTIATION_REFUSED) {
+            // JSSE cannot send the no_renegotiation alert, and the close_notify it would send instead tells the peer
+            // all went well: ending the transport without one tells it that the connection failed.
+            closeTransportQuietly();
+        }
+        else {
+            flushAlert();
+        }
         TlsException reported = failure;
         if (failure.alert().isEmpty() && this.sentAlert != null) {
             reported = new TlsException(failure.error(), failure.getMessage(), this.sentAlert, failure.getCause());
@@ -1130,6 +1132,15 @@ public final class TlsConnection implements Closeable {
                     Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos)));
         }
         return reported;
+    }
+
+    private void closeTransportQuietly() {
+        try {
+            this.transport.close();
+        }
+        catch (IOException ex) {
+            debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
+        }
     }
 
     /** Lets the engine produce the alert for a failure and sends it without waiting on the peer. */

@@ -1,0 +1,200 @@
+package io.managedtls.core.stats;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.managedtls.core.TlsError;
+import io.managedtls.core.event.HandshakeKind;
+import io.managedtls.core.event.TlsEvent;
+import io.managedtls.core.event.TlsEventListener;
+import io.managedtls.core.verify.VerifyFlag;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The statistics of one context, kept from its connections' events: handshakes by kind and outcome, failures by
+ * reason, negotiated protocols and suites, handshake latency, alerts, bytes and connections, and a ring of the last
+ * failed handshakes with what their clients offered.
+ *
+ * <p>Thread-safe. Each event updates every number it touches under one short lock (a few map increments and one
+ * histogram record, well under a microsecond), so that a {@link #snapshot()} taken at any time, from any thread, is
+ * consistent without stopping traffic. Memory: the maps grow with the distinct protocols, suites, reasons and alerts
+ * seen (a few dozen), the histogram is about 30 KiB, the ring holds at most its capacity of records.
+ */
+public final class TlsStatistics implements TlsEventListener {
+
+    /** The default number of failed handshakes kept. */
+    public static final int DEFAULT_FAILURE_HISTORY = 100;
+
+    private final String context;
+
+    private final int failureHistory;
+
+    private final Object lock = new Object();
+
+    private long started;
+
+    private long completed;
+
+    private long failed;
+
+    private final Map<HandshakeKind, Long> byKind = new EnumMap<>(HandshakeKind.class);
+
+    private final Map<String, Long> failures = new HashMap<>();
+
+    private final Map<String, Long> protocols = new HashMap<>();
+
+    private final Map<String, Long> cipherSuites = new HashMap<>();
+
+    private final Map<String, Long> alertsReceived = new HashMap<>();
+
+    private final Map<String, Long> alertsSent = new HashMap<>();
+
+    /** Handshake durations in microseconds; resizes itself for outliers. */
+    private final Histogram latency = new Histogram(3);
+
+    private long bytesIn;
+
+    private long bytesOut;
+
+    private final Set<Long> open = new HashSet<>();
+
+    private long connectionsTotal;
+
+    private final ArrayDeque<FailureRecord> recentFailures = new ArrayDeque<>();
+
+    /**
+     * Creates statistics for a context keeping the last {@value #DEFAULT_FAILURE_HISTORY} failures.
+     * @param context the context's name
+     */
+    public TlsStatistics(String context) {
+        this(context, DEFAULT_FAILURE_HISTORY);
+    }
+
+    /**
+     * Creates statistics for a context.
+     * @param context the context's name
+     * @param failureHistory how many failed handshakes to keep, 0 or more
+     */
+    public TlsStatistics(String context, int failureHistory) {
+        if (failureHistory < 0) {
+            throw new IllegalArgumentException("failureHistory must be 0 or more, but was " + failureHistory);
+        }
+        this.context = context;
+        this.failureHistory = failureHistory;
+        this.latency.setAutoResize(true);
+    }
+
+    @Override
+    public void onEvent(TlsEvent event) {
+        synchronized (this.lock) {
+            if (event instanceof TlsEvent.HandshakeStarted started) {
+                this.started++;
+                if (!started.renegotiation() && this.open.add(started.connection().id())) {
+                    this.connectionsTotal++;
+                }
+            }
+            else if (event instanceof TlsEvent.HandshakeCompleted done) {
+                this.completed++;
+                done.kinds().forEach((kind) -> this.byKind.merge(kind, 1L, Long::sum));
+                this.protocols.merge(done.protocol(), 1L, Long::sum);
+                this.cipherSuites.merge(done.cipherSuite(), 1L, Long::sum);
+                this.latency.recordValue(Math.max(0, done.duration().toNanos() / 1000));
+            }
+            else if (event instanceof TlsEvent.HandshakeFailed failure) {
+                this.failed++;
+                String reason = reasonOf(failure);
+                this.failures.merge(reason, 1L, Long::sum);
+                remember(failure, reason);
+            }
+            else if (event instanceof TlsEvent.AlertReceived received) {
+                this.alertsReceived.merge(received.alert().rfcName(), 1L, Long::sum);
+            }
+            else if (event instanceof TlsEvent.AlertSent sent) {
+                this.alertsSent.merge(sent.alert().rfcName(), 1L, Long::sum);
+            }
+            else if (event instanceof TlsEvent.Closed closed) {
+                this.bytesIn += closed.bytesIn();
+                this.bytesOut += closed.bytesOut();
+                this.open.remove(closed.connection().id());
+            }
+        }
+    }
+
+    /**
+     * Takes a consistent snapshot of every number.
+     * @return the snapshot
+     */
+    public StatisticsSnapshot snapshot() {
+        synchronized (this.lock) {
+            List<FailureRecord> failuresNewestFirst = new ArrayList<>(this.recentFailures);
+            Collections.reverse(failuresNewestFirst);
+            return new StatisticsSnapshot(this.context, Instant.now(), this.started, this.completed, this.failed,
+                    this.byKind, this.failures, this.protocols, this.cipherSuites, latencySnapshot(),
+                    this.alertsReceived, this.alertsSent, this.bytesIn, this.bytesOut, this.open.size(),
+                    this.connectionsTotal, failuresNewestFirst);
+        }
+    }
+
+    /**
+     * Returns the statistics key of a failed handshake's reason.
+     * @param failure the failure
+     * @return for example {@code verify:EXPIRED,CN_MISMATCH}, {@code alert-received:bad_certificate},
+     * {@code alert-sent:handshake_failure}, {@code timeout}, {@code transport}, {@code invalid_record}
+     */
+    public static String reasonOf(TlsEvent.HandshakeFailed failure) {
+        if (!failure.verifyFlags().isEmpty()) {
+            return "verify:" + failure.verifyFlags().stream().sorted().map(VerifyFlag::name)
+                    .collect(Collectors.joining(","));
+        }
+        TlsError error = failure.error();
+        if (error == TlsError.TIMEOUT) {
+            return "timeout";
+        }
+        if (error == TlsError.TRANSPORT_ERROR || error == TlsError.CONN_EOF) {
+            return "transport";
+        }
+        if (failure.alert() != null && error == TlsError.FATAL_ALERT_RECEIVED) {
+            return "alert-received:" + failure.alert().rfcName();
+        }
+        if (failure.alert() != null && error == TlsError.HANDSHAKE_FAILURE) {
+            return "alert-sent:" + failure.alert().rfcName();
+        }
+        return error.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private void remember(TlsEvent.HandshakeFailed failure, String reason) {
+        if (this.failureHistory == 0) {
+            return;
+        }
+        if (this.recentFailures.size() == this.failureHistory) {
+            this.recentFailures.removeFirst();
+        }
+        this.recentFailures.addLast(new FailureRecord(failure.time(), failure.connection().context(),
+                failure.connection().role(), failure.connection().peer(), reason, failure.error(), failure.alert(),
+                failure.reason(), failure.verifyFlags(), failure.clientHello()));
+    }
+
+    private LatencySnapshot latencySnapshot() {
+        if (this.latency.getTotalCount() == 0) {
+            return LatencySnapshot.EMPTY;
+        }
+        return new LatencySnapshot(this.latency.getTotalCount(), micros(Math.round(this.latency.getMean())),
+                micros(this.latency.getValueAtPercentile(50)), micros(this.latency.getValueAtPercentile(90)),
+                micros(this.latency.getValueAtPercentile(99)), micros(this.latency.getMaxValue()));
+    }
+
+    private static Duration micros(long value) {
+        return Duration.ofNanos(value * 1000);
+    }
+
+}
