@@ -28,6 +28,7 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSession;
 
 import io.managedtls.core.event.ClientHelloInfo;
@@ -1204,13 +1205,18 @@ public final class TlsConnection implements Closeable {
                     + message + ")", ex);
         }
         String lower = message.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("unsupported or unrecognized") || lower.contains("record") || lower.contains("padding")
-                || lower.contains("mac") || lower.contains("too big") || lower.contains("exceeds")) {
-            return new TlsException(TlsError.INVALID_RECORD, "The peer sent an invalid record: " + message, ex);
+        if (lower.contains("close_notify during handshake")) {
+            return new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake", ex);
         }
-        if (lower.contains("unexpected")) {
+        if (lower.contains("unexpected") || lower.contains("unknown handshake")) {
             return new TlsException(TlsError.UNEXPECTED_MESSAGE, "The peer sent an unexpected message: " + message,
                     ex);
+        }
+        if (lower.contains("unrecognized") || lower.contains("record") || lower.contains("padding")
+                || lower.contains("mac") || lower.contains("too big") || lower.contains("exceeds")
+                || findCause(ex, SSLProtocolException.class) != null) {
+            // SSLProtocolException: JSSE's word for a peer that broke the protocol, not a failure of ours.
+            return new TlsException(TlsError.INVALID_RECORD, "The peer sent an invalid record: " + message, ex);
         }
         if (ex instanceof SSLHandshakeException) {
             return new TlsException(TlsError.HANDSHAKE_FAILURE, "The handshake failed: " + message, ex);
