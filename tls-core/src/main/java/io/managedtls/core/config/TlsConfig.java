@@ -654,9 +654,11 @@ public final class TlsConfig {
         }
 
         /**
-         * Sets where the engine's delegated tasks (certificate checks, key exchange computations) run. Default: on the
-         * thread that drives the connection. A non-blocking server may hand them to a pool to keep its selector free;
-         * the connection then answers "want read" until they finish.
+         * Sets where the engine's delegated tasks (certificate checks, key exchange computations) run on non-blocking
+         * transports. Default: on the thread that drives the connection. A non-blocking server may hand them to a pool
+         * to keep its selector free; the connection answers {@code ASYNC_IN_PROGRESS} until they finish and then
+         * calls its {@code onTasksComplete} listener. Blocking transports always run them on the calling thread,
+         * which would only wait otherwise.
          * @param executor the executor
          * @return this builder
          */

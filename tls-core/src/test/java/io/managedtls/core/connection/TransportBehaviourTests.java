@@ -1,0 +1,142 @@
+package io.managedtls.core.connection;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.managedtls.core.TlsContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(60)
+class TransportBehaviourTests {
+
+    @Test
+    void socketTransportsTurnOffNagle() throws Exception {
+        try (Loopback loopback = new Loopback()) {
+            CompletableFuture<Socket> accepted = loopback.acceptRaw();
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
+                    SocketChannel channel = SocketChannel.open(new java.net.InetSocketAddress(
+                            InetAddress.getLoopbackAddress(), loopback.port()))) {
+                socket.setTcpNoDelay(false);
+                channel.socket().setTcpNoDelay(false);
+                Transport.of(socket);
+                Transport.of(channel);
+                assertThat(socket.getTcpNoDelay()).isTrue();
+                assertThat(channel.socket().getTcpNoDelay()).isTrue();
+            }
+            accepted.get(5, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void eachHandshakeFlightLeavesInOneWrite(String protocol) throws Exception {
+        TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair();
+        List<Integer> clientWrites = new CopyOnWriteArrayList<>();
+        List<Integer> serverWrites = new CopyOnWriteArrayList<>();
+        TlsConnection clientSide = client.newConnection(counting(pair[0], clientWrites), "localhost", 443);
+        TlsConnection serverSide = server.newConnection(counting(pair[1], serverWrites));
+        handshake(clientSide, serverSide);
+        // TLS 1.3: ClientHello | client Finished; ServerHello..Finished | NewSessionTicket.
+        // TLS 1.2: ClientHello | ClientKeyExchange, ChangeCipherSpec, Finished; ServerHello..ServerHelloDone |
+        // NewSessionTicket (when issued), ChangeCipherSpec, Finished.
+        assertThat(clientWrites).hasSize(2);
+        assertThat(serverWrites).hasSize(2);
+        clientSide.close();
+        serverSide.close();
+    }
+
+    @Test
+    void delegatedTasksRunOnTheConfiguredExecutorForNonBlockingTransports() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        AtomicInteger tasks = new AtomicInteger();
+        try {
+            TlsContext server = Loopback.context(Loopback.server().delegatedTaskExecutor((task) -> {
+                tasks.incrementAndGet();
+                executor.execute(task);
+            }));
+            TlsContext client = Loopback.context(Loopback.client());
+            MemoryTransport[] pair = MemoryTransport.pair();
+            TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+            TlsConnection serverSide = server.newConnection(pair[1]);
+            AtomicBoolean woken = new AtomicBoolean();
+            serverSide.onTasksComplete(() -> woken.set(true));
+            List<Integer> serverResults = new CopyOnWriteArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            int clientResult;
+            int serverResult;
+            do {
+                clientResult = clientSide.handshake();
+                serverResult = serverSide.handshake();
+                serverResults.add(serverResult);
+            }
+            while ((clientResult < 0 || serverResult < 0) && System.nanoTime() < deadline);
+            assertThat(serverResult).isZero();
+            assertThat(tasks.get()).isPositive();
+            assertThat(serverResults).contains(TlsConnection.ASYNC_IN_PROGRESS);
+            assertThat(woken).isTrue();
+            ByteBuffer message = ByteBuffer.wrap("after tasks".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            clientSide.write(message);
+            ByteBuffer received = ByteBuffer.allocate(11);
+            Loopback.until(() -> serverSide.read(received));
+            assertThat(new String(received.array(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("after tasks");
+            clientSide.close();
+            serverSide.close();
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void blockingTransportsRunDelegatedTasksInline() throws Exception {
+        AtomicInteger handedOver = new AtomicInteger();
+        TlsContext server = Loopback.context(Loopback.server().delegatedTaskExecutor((task) -> {
+            handedOver.incrementAndGet();
+            task.run();
+        }));
+        TlsContext client = Loopback.context(Loopback.client());
+        try (Loopback loopback = new Loopback()) {
+            loopback.exchange(server, client);
+        }
+        assertThat(handedOver).hasValue(0);
+    }
+
+    private static void handshake(TlsConnection client, TlsConnection server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int clientResult;
+        int serverResult;
+        do {
+            clientResult = client.handshake();
+            serverResult = server.handshake();
+        }
+        while ((clientResult < 0 || serverResult < 0) && System.nanoTime() < deadline);
+        assertThat(clientResult).isZero();
+        assertThat(serverResult).isZero();
+    }
+
+    private static Transport counting(MemoryTransport transport, List<Integer> writes) {
+        return Transport.of((source) -> {
+            int n = transport.write(source);
+            writes.add(n);
+            return n;
+        }, transport::read, false);
+    }
+
+}
