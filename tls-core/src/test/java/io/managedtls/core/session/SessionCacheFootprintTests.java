@@ -1,0 +1,60 @@
+package io.managedtls.core.session;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Random;
+
+import io.managedtls.core.config.TlsRole;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Measures what the session cache itself costs per session with 100,000 sessions cached: the Caffeine entry, the
+ * {@link SessionRecord} and its own strings, and the binding each JSSE session carries. README.md quotes the figure.
+ * The bound is a regression guard far above the measurement, not a timing.
+ */
+class SessionCacheFootprintTests {
+
+    private static final int SESSIONS = 100_000;
+
+    @Test
+    void cacheCostsLessThanHalfAKilobytePerSession() {
+        String protocol = "TLSv1.3";
+        String suite = "TLS_AES_128_GCM_SHA256";
+        Instant created = Instant.now();
+        Random random = new Random(7);
+        long before = usedHeap();
+        CaffeineSessionCache cache = CaffeineSessionCache.builder().maximumSize(2 * SESSIONS).build();
+        SessionTracker.SessionBinding[] bindings = new SessionTracker.SessionBinding[SESSIONS];
+        byte[] idBytes = new byte[16];
+        for (int i = 0; i < SESSIONS; i++) {
+            random.nextBytes(idBytes);
+            String id = HexFormat.of().formatHex(idBytes);
+            String peer = "198.51." + (i >> 16 & 0xFF) + "." + (i >> 8 & 0xFF) + ":" + (1024 + (i & 0xFF));
+            // Each session's times are its own objects, as they are in a running server.
+            Instant when = created.plusNanos(i);
+            cache.put(new SessionRecord(id, "api", TlsRole.SERVER, peer, protocol, suite, null, when, when, 0));
+            bindings[i] = new SessionTracker.SessionBinding(id);
+        }
+        cache.cleanUp();
+        long after = usedHeap();
+        double perSession = (double) (after - before) / SESSIONS;
+        System.out.printf("Session cache footprint: %.0f bytes per session (%d sessions, %.1f MiB)%n", perSession,
+                SESSIONS, (after - before) / 1048576.0);
+        assertThat(cache.stats().size()).isEqualTo(SESSIONS);
+        assertThat(bindings[SESSIONS - 1]).isNotNull();
+        assertThat(perSession).isLessThan(500);
+    }
+
+    private static long usedHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
+        }
+        return used;
+    }
+
+}
