@@ -123,6 +123,30 @@ class SessionCacheTests {
 
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void clientSessionEvictedBySizeIsNotOfferedAgainWhileTheKeptOneResumes(String protocol) throws Exception {
+        TlsContext client = Loopback.context(Loopback.client().sessionCacheSize(1));
+        TlsContext firstServer = Loopback.context(Loopback.server().protocols(protocol));
+        TlsContext secondServer = Loopback.context(Loopback.server().protocols(protocol));
+        try (Loopback first = new Loopback(); Loopback second = new Loopback()) {
+            first.exchange(firstServer, client);
+            String firstId = only(client).id();
+            second.exchange(secondServer, client);
+            client.sessionCache().cleanUp();
+            List<SessionRecord> kept = client.sessionCache().snapshot();
+            assertThat(kept).hasSize(1);
+            assertThat(client.sessionCache().stats().evictionCount()).isEqualTo(1);
+            boolean firstKept = kept.get(0).id().equals(firstId);
+            Loopback keptServer = firstKept ? first : second;
+            Loopback evictedServer = firstKept ? second : first;
+            assertThat(keptServer.exchange(firstKept ? firstServer : secondServer, client)[0].handshakeKinds())
+                    .containsExactly(HandshakeKind.RESUMED);
+            assertThat(evictedServer.exchange(firstKept ? secondServer : firstServer, client)[0].handshakeKinds())
+                    .containsExactly(HandshakeKind.FULL);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
     void cacheSizeZeroDisablesResumption(String protocol) throws Exception {
         TlsContext server = Loopback.context(Loopback.server().protocols(protocol).sessionCacheSize(0));
         // A client that also offers TLS 1.3 sends a random session id even to a TLS 1.2 server (RFC 8446 D.4), so
