@@ -117,6 +117,22 @@ public final class Loopback implements AutoCloseable {
         return this.serverChannel.socket();
     }
 
+    /** Drives the handshakes of two non-blocking connections from one thread until both complete. */
+    public static void handshakeInOneThread(TlsConnection client, TlsConnection server) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        int clientResult;
+        int serverResult;
+        do {
+            clientResult = client.handshake();
+            serverResult = server.handshake();
+        }
+        while ((clientResult < 0 || serverResult < 0) && System.nanoTime() < deadline);
+        if (clientResult != 0 || serverResult != 0) {
+            throw new AssertionError("Handshakes did not complete: client " + clientResult + ", server "
+                    + serverResult);
+        }
+    }
+
     /** Repeats a non-blocking operation until it returns a non-negative result or the time is up. */
     public static int until(Operation operation) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
