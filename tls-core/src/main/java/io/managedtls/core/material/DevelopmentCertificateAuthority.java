@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -249,13 +250,20 @@ public final class DevelopmentCertificateAuthority {
     }
 
     /**
-     * Writes a private key to a file as unencrypted PKCS#8 PEM ({@code PRIVATE KEY}), replacing the file.
+     * Writes a private key to a file as unencrypted PKCS#8 PEM ({@code PRIVATE KEY}), replacing the file; on POSIX
+     * file systems the file is readable by its owner only.
      * @param privateKey the key
      * @param file the file to write
      * @throws IOException if the file cannot be written
      */
     public static void writePrivateKey(PrivateKey privateKey, Path file) throws IOException {
-        Files.writeString(file, toPem(new JcaPKCS8Generator(privateKey, null).generate()), StandardCharsets.US_ASCII);
+        String pem = toPem(new JcaPKCS8Generator(privateKey, null).generate());
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // Readable by the owner only, from the first byte: the key is not encrypted.
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(file, pem, StandardCharsets.US_ASCII);
     }
 
     /**

@@ -123,6 +123,8 @@ class DevelopmentCertificateAuthorityTests {
         DevelopmentCertificateAuthority.writeCrl(this.ca.issueCrl(List.of()), dir.resolve("root.crl"));
         assertThat(Files.readString(dir.resolve("chain.pem")).split("-----BEGIN CERTIFICATE-----", -1)).hasSize(4);
         assertThat(Files.readString(dir.resolve("key.pem"))).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("key.pem")))).isEqualTo("rw-------");
         assertThat(Files.readString(dir.resolve("root.crl"))).startsWith("-----BEGIN X509 CRL-----");
         Openssl.Result verify = Openssl.run(dir, "verify", "-CAfile", "root.pem", "-untrusted", "intermediate.pem",
                 "-purpose", "sslserver", "leaf.pem");
