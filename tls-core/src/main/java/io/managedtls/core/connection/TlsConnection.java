@@ -970,7 +970,7 @@ public final class TlsConnection implements Closeable {
                 this.netIn.compact();
             }
             if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (result.bytesConsumed() > 0) {
+                if (result.bytesConsumed() > 0 && debugs(TlsDebugListener.LEVEL_RECORD)) {
                     debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed() + " bytes into "
                             + result.bytesProduced());
                 }
@@ -1003,7 +1003,9 @@ public final class TlsConnection implements Closeable {
                     + this.config.handshakeTimeout().toMillis() + " ms", ex);
         }
         if (n > 0) {
-            debug(TlsDebugListener.LEVEL_RECORD, "received " + n + " bytes");
+            if (debugs(TlsDebugListener.LEVEL_RECORD)) {
+                debug(TlsDebugListener.LEVEL_RECORD, "received " + n + " bytes");
+            }
             if (!this.observer.done()) {
                 ByteBuffer received = this.netIn.duplicate();
                 received.flip().position(before);
@@ -1042,7 +1044,9 @@ public final class TlsConnection implements Closeable {
                 if (n == 0) {
                     return false;
                 }
-                debug(TlsDebugListener.LEVEL_RECORD, "sent " + n + " bytes");
+                if (debugs(TlsDebugListener.LEVEL_RECORD)) {
+                    debug(TlsDebugListener.LEVEL_RECORD, "sent " + n + " bytes");
+                }
             }
             return true;
         }
@@ -1060,13 +1064,14 @@ public final class TlsConnection implements Closeable {
     }
 
     private void observeOutbound(int offset, int length) {
-        ByteBuffer produced = this.netOut.duplicate();
-        produced.limit(offset + length).position(offset);
-        debug(TlsDebugListener.LEVEL_RECORD, "wrapped " + length + " bytes");
-        if (length >= 7 && produced.get(offset) == CONTENT_TYPE_ALERT && produced.getShort(offset + 3) == 2) {
+        ByteBuffer out = this.netOut;
+        if (debugs(TlsDebugListener.LEVEL_RECORD)) {
+            debug(TlsDebugListener.LEVEL_RECORD, "wrapped " + length + " bytes");
+        }
+        if (length >= 7 && out.get(offset) == CONTENT_TYPE_ALERT && out.getShort(offset + 3) == 2) {
             // A plaintext alert record: the alert this side sends, readable before encryption starts.
-            int level = produced.get(offset + 5);
-            TlsAlert.ofCode(produced.get(offset + 6) & 0xFF).ifPresent((alert) -> {
+            int level = out.get(offset + 5);
+            TlsAlert.ofCode(out.get(offset + 6) & 0xFF).ifPresent((alert) -> {
                 if (alert != TlsAlert.CLOSE_NOTIFY) {
                     this.sentAlert = alert;
                     publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, level == 2));
@@ -1074,6 +1079,8 @@ public final class TlsConnection implements Closeable {
             });
         }
         if (!this.observer.done()) {
+            ByteBuffer produced = out.duplicate();
+            produced.limit(offset + length).position(offset);
             this.observer.outbound(produced);
             debugMessages();
         }
@@ -1259,8 +1266,13 @@ public final class TlsConnection implements Closeable {
         TlsEventListener.deliver(this.config.eventListener(), event);
     }
 
+    /** Whether messages of a level reach the listener: checked before building a message on the data path. */
+    private boolean debugs(int level) {
+        return level <= this.config.debugLevel();
+    }
+
     private void debug(int level, String message) {
-        if (level > this.config.debugLevel()) {
+        if (!debugs(level)) {
             return;
         }
         try {
