@@ -74,10 +74,12 @@ class TlsContextTests {
         KeyMaterial other = ca.issue(CertificateRequest.server("other.example"));
         TlsContext server = TlsContext.create("server", TlsConfig.server(other).protocols(protocol).build());
         TlsContext client = TlsContext.create("client", TlsConfig.client().trustMaterial(ca.trustMaterial()).build());
-        try (EchoServer echo = new EchoServer(server)) {
-            assertThatExceptionOfType(SSLHandshakeException.class).isThrownBy(() -> echo.connect(client, "localhost"))
-                    .withMessageContaining("CN_MISMATCH");
-            assertThat(echo.nextHandshake()).isInstanceOf(SSLHandshakeException.class);
+        try (EchoServer echo = new EchoServer(server);
+                io.managedtls.core.connection.TlsConnection connection = client.connect("localhost", echo.port())) {
+            assertThatExceptionOfType(TlsException.class).isThrownBy(connection::handshake)
+                    .withMessageContaining("CN_MISMATCH")
+                    .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.CERT_VERIFY_FAILED));
+            assertThat(echo.nextHandshake()).isInstanceOf(java.io.IOException.class);
         }
     }
 

@@ -57,6 +57,11 @@ final class ChannelTransport implements Transport {
     }
 
     @Override
+    public Duration readTimeout() {
+        return Duration.ofMillis(this.readTimeoutMillis);
+    }
+
+    @Override
     public boolean isBlocking() {
         return this.channel.isBlocking();
     }

@@ -80,6 +80,11 @@ public final class MemoryTransport implements Transport {
         this.readTimeout = timeout;
     }
 
+    @Override
+    public Duration readTimeout() {
+        return this.readTimeout;
+    }
+
     /**
      * Returns how many written bytes wait to be read by this end.
      * @return the number of bytes

@@ -24,4 +24,13 @@ public interface SessionListener {
      */
     void established(TlsConnection connection, SSLSession session, boolean resumed, boolean resumptionOffered);
 
+    /**
+     * Receives a session after a post-handshake message (a TLS 1.3 NewSessionTicket or KeyUpdate), which may have
+     * made a new JSSE copy of it.
+     * @param connection the connection
+     * @param session the JSSE session
+     */
+    default void updated(TlsConnection connection, SSLSession session) {
+    }
+
 }

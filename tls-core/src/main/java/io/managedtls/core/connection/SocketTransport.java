@@ -85,6 +85,11 @@ final class SocketTransport implements Transport {
     }
 
     @Override
+    public Duration readTimeout() throws IOException {
+        return Duration.ofMillis(this.socket.getSoTimeout());
+    }
+
+    @Override
     public @Nullable InetSocketAddress remoteAddress() {
         SocketAddress address = this.socket.getRemoteSocketAddress();
         return (address instanceof InetSocketAddress inet) ? inet : null;

@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -91,6 +92,9 @@ public final class TlsConnection implements Closeable {
     /** Returned by {@link #read} once the peer has closed its side with close_notify. */
     public static final int END_OF_STREAM = -1;
 
+    /** How long {@link #close()} waits for a blocking transport to take the close_notify. */
+    public static final int CLOSE_NOTIFY_TIMEOUT_SECONDS = 3;
+
     private static final Logger logger = Logger.getLogger(TlsConnection.class.getName());
 
     private static final AtomicLong ids = new AtomicLong();
@@ -151,6 +155,9 @@ public final class TlsConnection implements Closeable {
     private @Nullable TlsException failure;
 
     private @Nullable TlsAlert sentAlert;
+
+    /** The transport's read timeout before the handshake borrowed it for its deadline. */
+    private Duration applicationReadTimeout = Duration.ZERO;
 
     private int messagesLogged;
 
@@ -262,6 +269,10 @@ public final class TlsConnection implements Closeable {
                 }
             }
         }
+        catch (ReadTimeoutException ex) {
+            // The application's own read timeout: nothing is lost, the connection stays usable.
+            throw ex;
+        }
         catch (TlsException ex) {
             throw fail(ex);
         }
@@ -346,10 +357,11 @@ public final class TlsConnection implements Closeable {
      * @throws TlsException if the transport fails
      */
     public int flush() throws TlsException {
+        checkNotFailed();
         try {
             return flushOutput() ? 0 : WANT_WRITE;
         }
-        catch (IOException ex) {
+        catch (IOException | RuntimeException ex) {
             throw fail(translate(ex));
         }
     }
@@ -411,6 +423,10 @@ public final class TlsConnection implements Closeable {
      * @throws TlsException if the transport fails
      */
     public int closeNotify() throws TlsException {
+        if (this.failure != null) {
+            // A failed connection has sent its alert, or ended its transport, already.
+            return 0;
+        }
         try {
             if (!this.closeNotifySent) {
                 this.engine.closeOutbound();
@@ -430,23 +446,35 @@ public final class TlsConnection implements Closeable {
             }
             return flushOutput() ? 0 : WANT_WRITE;
         }
-        catch (IOException ex) {
+        catch (IOException | RuntimeException ex) {
             throw fail(translate(ex));
         }
     }
 
     /**
      * Sends close_notify when the connection is usable and not closed yet, then closes the transport. Idempotent;
-     * never throws for a peer that went away.
+     * never throws for a peer that went away. On a blocking transport the close_notify gets at most
+     * {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds, so that a peer that stopped reading cannot hold the caller.
      */
     @Override
     public void close() {
+        if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
+            fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during the "
+                    + "handshake", TlsAlert.USER_CANCELED, null));
+        }
         if (this.state == HandshakeState.ESTABLISHED || this.state == HandshakeState.CLOSING) {
+            ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
+                    this::closeTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
             try {
                 closeNotify();
             }
-            catch (TlsException ex) {
+            catch (TlsException | RuntimeException ex) {
                 debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
+            }
+            finally {
+                if (watchdog != null) {
+                    watchdog.cancel(false);
+                }
             }
         }
         closeTransportQuietly();
@@ -678,6 +706,12 @@ public final class TlsConnection implements Closeable {
         }
         debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
         publish(new TlsEvent.HandshakeStarted(this.info, this.handshakeStart, renegotiation));
+        try {
+            this.applicationReadTimeout = this.transport.readTimeout();
+        }
+        catch (IOException ex) {
+            this.applicationReadTimeout = Duration.ZERO;
+        }
         if (!renegotiation) {
             try {
                 this.engine.beginHandshake();
@@ -783,6 +817,15 @@ public final class TlsConnection implements Closeable {
                 established.getCipherSuite(), applicationProtocol(), this.session.id(), duration));
     }
 
+    private void sessionUpdated() {
+        try {
+            this.sessionListener.updated(this, this.engine.getSession());
+        }
+        catch (RuntimeException ex) {
+            logger.log(Level.WARNING, "Session listener failed on a session update", ex);
+        }
+    }
+
     private boolean resumptionOffered(SSLSession established) {
         ClientHelloInfo hello = this.observer.clientHello();
         if (hello == null || this.renegotiating) {
@@ -857,7 +900,7 @@ public final class TlsConnection implements Closeable {
 
     private void resetReadTimeout() {
         try {
-            this.transport.setReadTimeout(Duration.ZERO);
+            this.transport.setReadTimeout(this.applicationReadTimeout);
         }
         catch (IOException ex) {
             debug(TlsDebugListener.LEVEL_ERROR, "cannot reset the read timeout: " + ex.getMessage());
@@ -886,6 +929,11 @@ public final class TlsConnection implements Closeable {
                 HandshakeStatus status = result.getHandshakeStatus();
                 if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED) {
                     return postHandshakeMessage();
+                }
+                if (result.bytesProduced() == 0 && result.bytesConsumed() > 0) {
+                    // A record without data after the handshake: a TLS 1.3 NewSessionTicket or KeyUpdate. A ticket
+                    // makes a new JSSE copy of the session, which the session cache must know of.
+                    sessionUpdated();
                 }
                 return 1;
             }
@@ -982,8 +1030,9 @@ public final class TlsConnection implements Closeable {
 
     /** Reads from the transport after an underflow; returns 1 on progress or a want code. */
     private int receive(boolean handshaking) throws IOException {
-        // A handshake flight may still sit in netOut: the peer answers nothing until it has it.
-        if (!flushOutput()) {
+        // A handshake flight may still sit in netOut: the peer answers nothing until it has it. With application
+        // data, read anyway: a peer that writes as much as we do may only read once we have read.
+        if (!flushOutput() && handshaking) {
             return WANT_WRITE;
         }
         if (!this.netIn.hasRemaining()) {
@@ -999,8 +1048,11 @@ public final class TlsConnection implements Closeable {
             n = this.transport.read(this.netIn);
         }
         catch (SocketTimeoutException ex) {
-            throw new TlsException(TlsError.TIMEOUT, "The handshake did not complete within "
-                    + this.config.handshakeTimeout().toMillis() + " ms", ex);
+            if (handshaking) {
+                throw new TlsException(TlsError.TIMEOUT, "The handshake did not complete within "
+                        + this.config.handshakeTimeout().toMillis() + " ms", ex);
+            }
+            throw new ReadTimeoutException(this.transport.readTimeout(), ex);
         }
         if (n > 0) {
             if (debugs(TlsDebugListener.LEVEL_RECORD)) {
@@ -1019,11 +1071,6 @@ public final class TlsConnection implements Closeable {
                 checkDeadline();
             }
             return WANT_READ;
-        }
-        if (this.netIn.position() == 0 && !handshaking && this.closeNotifySent) {
-            // We closed first and the peer closed the transport without answering: a clean end for us.
-            this.closeNotifyReceived = true;
-            return 1;
         }
         String violation = this.observer.protocolViolation();
         throw new TlsException(TlsError.CONN_EOF, handshaking
@@ -1119,13 +1166,14 @@ public final class TlsConnection implements Closeable {
                 || this.state == HandshakeState.NEW;
         this.failure = failure;
         this.state = HandshakeState.FAILED;
-        if (failure.error() == TlsError.RENEGOTIATION_REFUSED) {
-            // JSSE cannot send the no_renegotiation alert, and the close_notify it would send instead tells the peer
-            // all went well: ending the transport without one tells it that the connection failed.
-            closeTransportQuietly();
+        if (findCause(failure, SSLException.class) != null) {
+            flushAlert();
         }
         else {
-            flushAlert();
+            // The engine has no alert for this failure (a timeout, a broken transport, a refused renegotiation,
+            // which JSSE cannot answer with no_renegotiation): the close_notify it would send instead tells the peer
+            // all went well, so the transport just ends, which tells it that the connection failed.
+            closeTransportQuietly();
         }
         TlsException reported = failure;
         if (failure.alert().isEmpty() && this.sentAlert != null) {
@@ -1146,7 +1194,7 @@ public final class TlsConnection implements Closeable {
         try {
             this.transport.close();
         }
-        catch (IOException ex) {
+        catch (IOException | RuntimeException ex) {
             debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
         }
     }

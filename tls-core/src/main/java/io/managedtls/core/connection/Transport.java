@@ -56,6 +56,16 @@ public interface Transport extends Closeable {
     }
 
     /**
+     * Returns the current limit of a blocking {@link #read}, so that a connection can restore it after borrowing
+     * it for the handshake deadline.
+     * @return the limit, or {@link Duration#ZERO} for none
+     * @throws IOException if the transport cannot tell
+     */
+    default Duration readTimeout() throws IOException {
+        return Duration.ZERO;
+    }
+
+    /**
      * Returns the peer's address, where there is one.
      * @return the address, or {@code null} for transports without one
      */

@@ -106,12 +106,23 @@ public final class SessionTracker implements SessionListener, TlsSessionCache.Re
             this.cache.recordMiss();
         }
         if (!this.resumptionEnabled) {
-            session.invalidate();
+            // Every copy: a TLS 1.3 server made its ticket's copy before the handshake completed.
+            invalidate(binding.id());
             return;
         }
         this.cache.put(new SessionRecord(binding.id(), this.contextName, this.role, connection.info().peer(),
                 session.getProtocol(), session.getCipherSuite(), TlsSession.peerSubject(session), now, now,
                 resumed ? 1 : 0));
+    }
+
+    @Override
+    public void updated(TlsConnection connection, SSLSession session) {
+        // A TLS 1.3 ticket that arrived after the handshake made a new copy of the session: if its entry is gone
+        // meanwhile, or resumption is off, that copy must not be resumable either.
+        if (session.getValue(BINDING_NAME) instanceof SessionBinding binding
+                && (!this.resumptionEnabled || this.cache.get(binding.id()).isEmpty())) {
+            invalidate(binding.id());
+        }
     }
 
     @Override
