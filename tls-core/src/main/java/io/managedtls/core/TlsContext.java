@@ -52,6 +52,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TlsContext {
 
+    /** The port for a peer whose port is unknown: not -1, for which JSSE keeps no client session to resume. */
+    private static final int UNKNOWN_PORT = 0;
+
     private static final String STATELESS_TICKETS_PROPERTY = "jdk.tls.server.enableSessionTicketExtension";
 
     private final String name;
@@ -183,7 +186,7 @@ public final class TlsContext {
             throw new IllegalStateException("Client context '" + this.name + "' needs the host it connects to: use "
                     + "createEngine(host, port) or configure a server name");
         }
-        return createEngine(host, -1);
+        return createEngine(host, UNKNOWN_PORT);
     }
 
     /**
@@ -210,16 +213,19 @@ public final class TlsContext {
     public TlsConnection newConnection(Transport transport) {
         Objects.requireNonNull(transport, "transport");
         TlsConfig config = config();
-        if (config.role() == TlsRole.CLIENT && config.serverName() == null && config.expectedHostName() == null) {
-            InetSocketAddress remote = transport.remoteAddress();
-            if (remote == null) {
-                throw new IllegalStateException("Client context '" + this.name + "' needs the host it connects to: "
-                        + "use newConnection(transport, host, port) or configure a server name");
-            }
-            return newConnection(transport, remote.getHostString(), remote.getPort());
+        if (config.role() == TlsRole.SERVER) {
+            return new TlsConnection(this.name, this.material.connectionConfig, createEngine(), transport,
+                    this.sessions);
         }
-        return new TlsConnection(this.name, this.material.connectionConfig, createEngine(), transport,
-                this.sessions);
+        InetSocketAddress remote = transport.remoteAddress();
+        String host = (config.serverName() != null) ? config.serverName() : config.expectedHostName();
+        if (host == null && remote == null) {
+            throw new IllegalStateException("Client context '" + this.name + "' needs the host it connects to: "
+                    + "use newConnection(transport, host, port) or configure a server name");
+        }
+        // JSSE keeps client sessions by host and port, and keeps none for port -1: a known port lets them resume.
+        return newConnection(transport, (host != null) ? host : remote.getHostString(),
+                (remote != null) ? remote.getPort() : UNKNOWN_PORT);
     }
 
     /**

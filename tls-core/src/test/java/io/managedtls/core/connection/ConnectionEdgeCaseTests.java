@@ -1,0 +1,202 @@
+package io.managedtls.core.connection;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.managedtls.core.TlsContext;
+import io.managedtls.core.TlsError;
+import io.managedtls.core.TlsException;
+import io.managedtls.core.event.HandshakeKind;
+import io.managedtls.core.event.TlsEvent;
+import io.managedtls.core.session.SessionRecord;
+import io.managedtls.core.stats.StatisticsSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Edge cases of the connection life: half-closes, full-duplex non-blocking peers, timeouts, late tickets. */
+@Timeout(60)
+class ConnectionEdgeCaseTests {
+
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void responseCutOffAfterOurOwnCloseNotifyIsReportedAsTruncation(String protocol) throws Exception {
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection client = Loopback.context(Loopback.client()).newConnection(pair[0], "localhost", 443);
+        TlsConnection server = Loopback.context(Loopback.server().protocols(protocol)).newConnection(pair[1]);
+        Loopback.handshakeInOneThread(client, server);
+        client.closeNotify();
+        server.write(ByteBuffer.wrap("first half".getBytes(StandardCharsets.UTF_8)));
+        // The stream is cut without the server's close_notify.
+        pair[1].close();
+        ByteBuffer received = ByteBuffer.allocate(100);
+        assertThat(Loopback.until(() -> client.read(received))).isEqualTo(10);
+        assertThatExceptionOfType(TlsException.class).isThrownBy(() -> Loopback.until(() -> client.read(received)))
+                .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.CONN_EOF));
+    }
+
+    @Test
+    void nonBlockingPeersThatBothWriteUntilFullStillReadEachOther() throws Exception {
+        MemoryTransport[] pair = MemoryTransport.pair(false, 32 * 1024);
+        TlsConnection client = Loopback.context(Loopback.client()).newConnection(pair[0], "localhost", 443);
+        TlsConnection server = Loopback.context(Loopback.server()).newConnection(pair[1]);
+        Loopback.handshakeInOneThread(client, server);
+        client.read(ByteBuffer.allocate(1));
+        ByteBuffer fromClient = ByteBuffer.allocate(1 << 20);
+        ByteBuffer fromServer = ByteBuffer.allocate(1 << 20);
+        while (client.write(fromClient) > 0 && !client.hasPendingOutput()) {
+            // fill the client's direction
+        }
+        while (server.write(fromServer) > 0 && !server.hasPendingOutput()) {
+            // fill the server's direction
+        }
+        assertThat(client.hasPendingOutput()).isTrue();
+        assertThat(server.hasPendingOutput()).isTrue();
+        assertThat(client.read(ByteBuffer.allocate(100))).isPositive();
+        assertThat(server.read(ByteBuffer.allocate(100))).isPositive();
+    }
+
+    @Test
+    void closeOfABlockingConnectionWhosePeerStoppedReadingIsBounded() throws Exception {
+        MemoryTransport[] pair = MemoryTransport.pair(true, 4096);
+        TlsConnection client = Loopback.context(Loopback.client()).newConnection(pair[0], "localhost", 443);
+        TlsConnection server = Loopback.context(Loopback.server()).newConnection(pair[1]);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Integer> serverHandshake = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.handshake();
+                }
+                catch (TlsException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }, thread);
+            client.handshake();
+            serverHandshake.get(10, TimeUnit.SECONDS);
+            // The server never reads again: fill its direction to 10 bytes short of full.
+            client.write(ByteBuffer.allocate(4096 - pair[1].pending() - 22 - 16 - 10));
+            long start = System.nanoTime();
+            client.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(TlsConnection.CLOSE_NOTIFY_TIMEOUT_SECONDS + 3));
+            assertThat(client.state()).isIn(HandshakeState.CLOSED, HandshakeState.FAILED);
+        }
+        finally {
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void applicationReadTimeoutIsKeptAndLosesNothing() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        try (Loopback loopback = new Loopback()) {
+            CompletableFuture<Object> served = loopback.serve(server, true, (connection) -> {
+                connection.handshake();
+                Thread.sleep(1200);
+                Io.writeAll(connection, "late");
+                return Io.readToEnd(connection).length;
+            });
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
+            socket.setSoTimeout(400);
+            try (TlsConnection connection = client.newConnection(Transport.of(socket), "localhost", loopback.port())) {
+                connection.handshake();
+                assertThat(socket.getSoTimeout()).isEqualTo(400);
+                assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(4)))
+                        .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.TIMEOUT))
+                        .withMessageContaining("read timeout of 400 ms");
+                assertThat(connection.state()).isEqualTo(HandshakeState.ESTABLISHED);
+                socket.setSoTimeout(5000);
+                assertThat(Io.readText(connection, 4)).isEqualTo("late");
+                connection.closeNotify();
+            }
+            assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void tls13ClientSessionEvictedBeforeItsTicketArrivedIsNotResumed() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.3"));
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] first = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(first[0], "localhost", 4433);
+        TlsConnection serverSide = server.newConnection(first[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        List<SessionRecord> records = client.sessionCache().snapshot();
+        assertThat(records).hasSize(1);
+        assertThat(client.sessionCache().evict(records.get(0).id())).isTrue();
+        // The ticket arrives with the first data, after the eviction.
+        serverSide.write(ByteBuffer.wrap(new byte[] { 1 }));
+        assertThat(Loopback.until(() -> clientSide.read(ByteBuffer.allocate(1)))).isEqualTo(1);
+        clientSide.close();
+        serverSide.close();
+        MemoryTransport[] second = MemoryTransport.pair();
+        TlsConnection again = client.newConnection(second[0], "localhost", 4433);
+        Loopback.handshakeInOneThread(again, server.newConnection(second[1]));
+        assertThat(again.handshakeKinds()).containsExactly(HandshakeKind.FULL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void clientWithoutSessionCacheNeverResumes(String protocol) throws Exception {
+        TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
+        TlsContext client = Loopback.context(Loopback.client().sessionCacheSize(0));
+        try (Loopback loopback = new Loopback()) {
+            loopback.exchange(server, client);
+            TlsConnection[] second = loopback.exchange(server, client);
+            assertThat(second[0].handshakeKinds()).containsExactly(HandshakeKind.FULL);
+            assertThat(second[1].handshakeKinds()).containsExactly(HandshakeKind.FULL);
+        }
+    }
+
+    @Test
+    void clientWithAConfiguredServerNameResumesOverATransportWithoutAddress() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client().serverName("localhost"));
+        HandshakeKind last = null;
+        for (int i = 0; i < 2; i++) {
+            MemoryTransport[] pair = MemoryTransport.pair();
+            TlsConnection clientSide = client.newConnection(pair[0]);
+            TlsConnection serverSide = server.newConnection(pair[1]);
+            Loopback.handshakeInOneThread(clientSide, serverSide);
+            serverSide.write(ByteBuffer.wrap(new byte[] { 1 }));
+            Loopback.until(() -> clientSide.read(ByteBuffer.allocate(1)));
+            last = clientSide.handshakeKinds().iterator().next();
+            clientSide.close();
+            serverSide.close();
+        }
+        assertThat(last).isEqualTo(HandshakeKind.RESUMED);
+    }
+
+    @Test
+    void closingDuringTheHandshakeIsReportedAsAFailureAndLeavesNothingOpen() throws Exception {
+        List<TlsEvent> events = new CopyOnWriteArrayList<>();
+        TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection connection = client.newConnection(pair[0], "localhost", 443);
+        assertThat(connection.handshake()).isEqualTo(TlsConnection.WANT_READ);
+        connection.close();
+        assertThat(events).filteredOn(TlsEvent.HandshakeFailed.class::isInstance).singleElement()
+                .satisfies((event) -> assertThat(((TlsEvent.HandshakeFailed) event).alert())
+                        .isEqualTo(io.managedtls.core.TlsAlert.USER_CANCELED));
+        StatisticsSnapshot stats = client.statistics().snapshot();
+        assertThat(stats.handshakesStarted()).isEqualTo(stats.handshakesCompleted() + stats.handshakesFailed());
+        assertThat(stats.connectionsOpen()).isZero();
+        assertThat(connection.closeNotify()).isZero();
+        assertThat(events).noneMatch(TlsEvent.AlertSent.class::isInstance);
+    }
+
+}
