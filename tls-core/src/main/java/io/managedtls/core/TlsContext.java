@@ -12,6 +12,8 @@ import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
@@ -52,6 +54,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TlsContext {
 
+    private static final int RECENT_MATERIALS = 16;
+
     /** The port for a peer whose port is unknown: not -1, for which JSSE keeps no client session to resume. */
     private static final int UNKNOWN_PORT = 0;
 
@@ -66,6 +70,14 @@ public final class TlsContext {
     private final TlsStatistics statistics;
 
     private volatile Material material;
+
+    /**
+     * The materials before the last reloads, for handshakes that chose their key from one of them an instant before
+     * a reload; JSSE fetches the chain and key right after choosing the alias.
+     */
+    private final AtomicReferenceArray<Material> recentMaterials = new AtomicReferenceArray<>(RECENT_MATERIALS);
+
+    private int reloads;
 
     private TlsContext(String name, TlsConfig config, SSLContext sslContext) throws GeneralSecurityException {
         this.name = name;
@@ -275,13 +287,14 @@ public final class TlsContext {
      * @param newConfig the new configuration, of the same role
      * @throws InvalidTlsConfigException if the role differs
      */
-    public void reload(TlsConfig newConfig) {
+    public synchronized void reload(TlsConfig newConfig) {
         Objects.requireNonNull(newConfig, "newConfig");
         Material current = this.material;
         if (newConfig.role() != current.config.role()) {
             throw new InvalidTlsConfigException("role", "a reload cannot change the role of context '" + this.name
                     + "' from " + current.config.role() + " to " + newConfig.role());
         }
+        this.recentMaterials.set(this.reloads++ % RECENT_MATERIALS, current);
         this.material = new Material(newConfig, this.statistics);
         // A resumed session would skip the new material: the old certificate, or a peer the new trust refuses.
         if (!Objects.equals(newConfig.keyMaterial(), current.config.keyMaterial())
@@ -362,6 +375,10 @@ public final class TlsContext {
     /** The configuration with the JSSE managers made from it; replaced whole on reload. */
     private static final class Material {
 
+        private static final AtomicLong generations = new AtomicLong();
+
+        final long generation = generations.incrementAndGet();
+
         final TlsConfig config;
 
         /** The configuration connections get: the application's event listener plus the statistics. */
@@ -379,9 +396,36 @@ public final class TlsContext {
             this.verifier = new PeerVerifier(config);
         }
 
+        @Nullable String tag(@Nullable String alias) {
+            return (alias != null) ? this.generation + ":" + alias : null;
+        }
+
+        String @Nullable [] tag(String @Nullable [] aliases) {
+            if (aliases == null) {
+                return null;
+            }
+            String[] tagged = new String[aliases.length];
+            for (int i = 0; i < aliases.length; i++) {
+                tagged[i] = tag(aliases[i]);
+            }
+            return tagged;
+        }
+
+        boolean owns(@Nullable String alias) {
+            return alias != null && alias.startsWith(this.generation + ":");
+        }
+
+        static String untag(String alias) {
+            return alias.substring(alias.indexOf(':') + 1);
+        }
+
     }
 
-    /** Delegates to the key manager of the material in force at each handshake. */
+    /**
+     * Delegates to the key manager of the material in force at each handshake. JSSE asks for an alias, then for its
+     * chain and key in separate calls; the alias carries the generation of the material it came from, so that a
+     * reload between those calls cannot pair one material's certificate with another's key.
+     */
     private final class ReloadableKeyManager extends X509ExtendedKeyManager {
 
         @Override
@@ -389,50 +433,68 @@ public final class TlsContext {
                 @Nullable SSLEngine engine) {
             // Only full handshakes choose a key: the moment to bind the session to a cache entry.
             TlsContext.this.sessions.bind((engine != null) ? engine.getHandshakeSession() : null);
-            return keyManager().chooseEngineServerAlias(keyType, issuers, engine);
+            Material current = TlsContext.this.material;
+            return current.tag(current.keyManager.chooseEngineServerAlias(keyType, issuers, engine));
         }
 
         @Override
         public @Nullable String chooseEngineClientAlias(String[] keyType, Principal @Nullable [] issuers,
                 @Nullable SSLEngine engine) {
-            return keyManager().chooseEngineClientAlias(keyType, issuers, engine);
+            Material current = TlsContext.this.material;
+            return current.tag(current.keyManager.chooseEngineClientAlias(keyType, issuers, engine));
         }
 
         @Override
         public String @Nullable [] getClientAliases(String keyType, Principal @Nullable [] issuers) {
-            return keyManager().getClientAliases(keyType, issuers);
+            Material current = TlsContext.this.material;
+            return current.tag(current.keyManager.getClientAliases(keyType, issuers));
         }
 
         @Override
         public @Nullable String chooseClientAlias(String[] keyType, Principal @Nullable [] issuers,
                 @Nullable Socket socket) {
-            return keyManager().chooseClientAlias(keyType, issuers, socket);
+            Material current = TlsContext.this.material;
+            return current.tag(current.keyManager.chooseClientAlias(keyType, issuers, socket));
         }
 
         @Override
         public String @Nullable [] getServerAliases(String keyType, Principal @Nullable [] issuers) {
-            return keyManager().getServerAliases(keyType, issuers);
+            Material current = TlsContext.this.material;
+            return current.tag(current.keyManager.getServerAliases(keyType, issuers));
         }
 
         @Override
         public @Nullable String chooseServerAlias(String keyType, Principal @Nullable [] issuers,
                 @Nullable Socket socket) {
             TlsContext.this.sessions.bind((socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null);
-            return keyManager().chooseServerAlias(keyType, issuers, socket);
+            Material current = TlsContext.this.material;
+            return current.tag(current.keyManager.chooseServerAlias(keyType, issuers, socket));
         }
 
         @Override
         public X509Certificate @Nullable [] getCertificateChain(String alias) {
-            return keyManager().getCertificateChain(alias);
+            Material owner = materialOf(alias);
+            return (owner != null) ? owner.keyManager.getCertificateChain(Material.untag(alias)) : null;
         }
 
         @Override
         public @Nullable PrivateKey getPrivateKey(String alias) {
-            return keyManager().getPrivateKey(alias);
+            Material owner = materialOf(alias);
+            return (owner != null) ? owner.keyManager.getPrivateKey(Material.untag(alias)) : null;
         }
 
-        private MaterialKeyManager keyManager() {
-            return TlsContext.this.material.keyManager;
+        private @Nullable Material materialOf(@Nullable String alias) {
+            Material current = TlsContext.this.material;
+            if (current.owns(alias)) {
+                return current;
+            }
+            for (int i = 0; i < RECENT_MATERIALS; i++) {
+                Material recent = TlsContext.this.recentMaterials.get(i);
+                if (recent != null && recent.owns(alias)) {
+                    return recent;
+                }
+            }
+            return null;
         }
 
     }

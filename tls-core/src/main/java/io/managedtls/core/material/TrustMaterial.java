@@ -24,10 +24,16 @@ public record TrustMaterial(List<X509Certificate> anchors, List<X509CRL> crls) {
 
     /**
      * Returns trust material of the given anchors without CRLs.
-     * @param anchors the trusted certificates
+     * @param anchors the trusted certificates, at least one
      * @return the trust material
+     * @throws IllegalArgumentException if there is no anchor
      */
     public static TrustMaterial of(List<X509Certificate> anchors) {
+        if (anchors.isEmpty()) {
+            // An empty list would read as SYSTEM and silently widen trust to every CA of the JDK.
+            throw new IllegalArgumentException("Trust material needs at least one anchor; use TrustMaterial.SYSTEM "
+                    + "for the JDK's trust store");
+        }
         return new TrustMaterial(anchors, List.of());
     }
 

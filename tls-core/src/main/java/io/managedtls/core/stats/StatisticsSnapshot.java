@@ -26,7 +26,7 @@ import io.managedtls.core.event.HandshakeKind;
  * @param alertsSent alerts sent per alert name, close_notify included
  * @param bytesIn application bytes received by connections now closed
  * @param bytesOut application bytes sent by connections now closed
- * @param connectionsOpen connections whose handshake started and that are not closed yet
+ * @param connectionsOpen connections whose handshake started and that have neither failed nor closed
  * @param connectionsTotal connections whose handshake started
  * @param recentFailures the last failed handshakes, newest first
  */

@@ -112,6 +112,10 @@ public final class TlsStatistics implements TlsEventListener {
             }
             else if (event instanceof TlsEvent.HandshakeFailed failure) {
                 this.failed++;
+                if (!this.open.isEmpty()) {
+                    // A failed connection carries no traffic, whether or not its owner ever closes it.
+                    this.open.remove(failure.connection().id());
+                }
                 String reason = reasonOf(failure);
                 this.failures.merge(reason, 1L, Long::sum);
                 remember(failure, reason);

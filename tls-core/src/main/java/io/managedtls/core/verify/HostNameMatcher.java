@@ -1,5 +1,6 @@
 package io.managedtls.core.verify;
 
+import java.net.IDN;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
@@ -55,8 +56,9 @@ final class HostNameMatcher {
         if (hasSanNames || isAddress) {
             return false;
         }
+        // RFC 6125 keeps the common name only for certificates without alternative names, and without wildcards.
         String commonName = commonName(certificate);
-        return commonName != null && dnsMatches(hostName, commonName);
+        return commonName != null && !commonName.contains("*") && hostName.equals(normalize(commonName));
     }
 
     private static boolean dnsMatches(String host, String pattern) {
@@ -85,6 +87,15 @@ final class HostNameMatcher {
 
     private static String normalize(String name) {
         String lower = name.trim().toLowerCase(Locale.ROOT);
+        if (!lower.isEmpty() && !isIpLiteral(lower) && !lower.startsWith("[")) {
+            try {
+                // Certificates carry internationalised names in their ASCII (punycode) form.
+                lower = IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            }
+            catch (IllegalArgumentException ex) {
+                // Not a valid IDN: compare it as it is, which matches nothing a CA could have issued.
+            }
+        }
         if (lower.startsWith("[") && lower.endsWith("]")) {
             lower = lower.substring(1, lower.length() - 1);
         }

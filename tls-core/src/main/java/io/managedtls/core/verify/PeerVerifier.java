@@ -4,6 +4,9 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertPath;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
@@ -11,10 +14,12 @@ import java.security.cert.CertPathValidatorException.Reason;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
+import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,10 +131,15 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
     /**
      * Verifies a chain without TLS: what a handshake with the given expected host would conclude.
      * @param chain the peer's chain, its own certificate first
-     * @param host the expected host name, or {@code null} to skip the host name check
+     * @param host the expected host name, or {@code null} to skip the host name check (during a handshake a client
+     * without a host to check fails the check instead)
      * @return the result
      */
     public VerifyResult verify(X509Certificate[] chain, @Nullable String host) {
+        return verify(chain, host, false);
+    }
+
+    private VerifyResult verify(X509Certificate[] chain, @Nullable String host, boolean hostRequired) {
         if (this.mode == PeerAuthentication.NONE) {
             return VerifyResult.SKIPPED;
         }
@@ -145,9 +155,11 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
         }
         checkPath(chain, now, flags);
         checkUsage(chain[0], flags.get(0));
-        if (host != null && this.hostNameVerification && this.role == TlsRole.CLIENT
-                && !HostNameMatcher.matches(chain[0], host)) {
-            flags.get(0).add(VerifyFlag.CN_MISMATCH);
+        if (this.hostNameVerification && this.role == TlsRole.CLIENT) {
+            // No host to check against fails closed, as mbed TLS does for verification without a host name.
+            if ((host == null) ? hostRequired : !HostNameMatcher.matches(chain[0], host)) {
+                flags.get(0).add(VerifyFlag.CN_MISMATCH);
+            }
         }
         List<Set<VerifyFlag>> reviewed = new ArrayList<>(flags);
         for (int depth = chain.length - 1; depth >= 0; depth--) {
@@ -199,7 +211,7 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
         // The host a client expects: configured, or else the one its engine or socket was made for.
         String host = (this.configuredHostName != null) ? this.configuredHostName
                 : (handshakeSession != null) ? handshakeSession.getPeerHost() : null;
-        VerifyResult result = verify(chain, host);
+        VerifyResult result = verify(chain, host, true);
         if (handshakeSession != null) {
             handshakeSession.putValue(SESSION_VALUE_NAME, result);
         }
@@ -296,11 +308,35 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
             CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
         }
         catch (CertPathValidatorException ex) {
+            if (buildsToAnAnchor(chain, instantInsideValidity(path, now))) {
+                return;
+            }
             int depth = (ex.getIndex() >= 0 && ex.getIndex() < chain.length) ? ex.getIndex() : path.size() - 1;
             flags.get(depth).add(flagFor(ex.getReason()));
         }
         catch (GeneralSecurityException ex) {
             flags.get(0).add(VerifyFlag.OTHER);
+        }
+    }
+
+    /**
+     * Whether the certificates the peer sent lead to an anchor in some other order or subset, as peers may send them
+     * (TLS 1.3 allows any order; cross-signed chains carry certificates that are not needed).
+     */
+    private boolean buildsToAnAnchor(X509Certificate[] chain, Instant at) {
+        try {
+            X509CertSelector target = new X509CertSelector();
+            target.setCertificate(chain[0]);
+            PKIXBuilderParameters parameters = new PKIXBuilderParameters(this.anchors, target);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(Date.from(at));
+            parameters.addCertStore(CertStore.getInstance("Collection",
+                    new CollectionCertStoreParameters(Arrays.asList(chain))));
+            CertPathBuilder.getInstance("PKIX").build(parameters);
+            return true;
+        }
+        catch (GeneralSecurityException ex) {
+            return false;
         }
     }
 

@@ -199,4 +199,63 @@ class ConnectionEdgeCaseTests {
         assertThat(events).noneMatch(TlsEvent.AlertSent.class::isInstance);
     }
 
+    @Test
+    void clientEngineMadeWithoutAHostFailsTheHostNameCheckInsteadOfSkippingIt() throws Exception {
+        TlsContext server = Loopback.context(io.managedtls.core.config.TlsConfig.server(
+                Loopback.CA.issue(io.managedtls.core.material.CertificateRequest.server("evil.example"))));
+        io.managedtls.core.config.TlsConfig clientConfig = Loopback.client().build();
+        TlsContext client = TlsContext.create("no-host", clientConfig);
+        javax.net.ssl.SSLEngine engine = client.sslContext().createSSLEngine();
+        engine.setUseClientMode(true);
+        engine.setSSLParameters(client.sslParameters(null));
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection connection = new TlsConnection("no-host", clientConfig, engine, pair[0]);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        assertThatExceptionOfType(TlsException.class).isThrownBy(() -> {
+            for (int i = 0; i < 20; i++) {
+                connection.handshake();
+                serverSide.handshake();
+            }
+        }).satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.CERT_VERIFY_FAILED))
+                .withMessageContaining("CN_MISMATCH");
+    }
+
+    @Test
+    void handshakesRacingReloadsNeverPairOneCertificateWithAnotherKey() throws Exception {
+        io.managedtls.core.config.TlsConfig one = Loopback.server().build();
+        io.managedtls.core.config.TlsConfig two = io.managedtls.core.config.TlsConfig.server(
+                Loopback.CA.issue(io.managedtls.core.material.CertificateRequest.server("localhost"))).build();
+        TlsContext server = TlsContext.create("reloading", one);
+        TlsContext client = Loopback.context(Loopback.client().sessionCacheSize(0));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reloader = new Thread(() -> {
+            boolean flip = false;
+            while (!stop.get()) {
+                server.reload(flip ? one : two);
+                flip = !flip;
+                // Thousands of reloads a second: far more than any deployment, still well within the kept materials.
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        });
+        reloader.start();
+        int failures = 0;
+        try {
+            for (int i = 0; i < 200; i++) {
+                MemoryTransport[] pair = MemoryTransport.pair();
+                try {
+                    Loopback.handshakeInOneThread(client.newConnection(pair[0], "localhost", 443),
+                            server.newConnection(pair[1]));
+                }
+                catch (TlsException | AssertionError ex) {
+                    failures++;
+                }
+            }
+        }
+        finally {
+            stop.set(true);
+            reloader.join();
+        }
+        assertThat(failures).isZero();
+    }
+
 }

@@ -157,4 +157,35 @@ class PeerVerifierTests {
         return material.chain().toArray(X509Certificate[]::new);
     }
 
+    @Test
+    void chainsSentOutOfOrderOrWithExtraCertificatesAreTrustedAsThePkixTrustManagerTrustsThem() {
+        DevelopmentCertificateAuthority intermediate = ca.issueIntermediate("Intermediate");
+        KeyMaterial leaf = intermediate.issue(CertificateRequest.server("api.example.test"));
+        X509Certificate unrelated = DevelopmentCertificateAuthority.create("Unrelated").certificate();
+        assertThat(this.client.verify(new X509Certificate[] { leaf.certificate(), intermediate.certificate(),
+                unrelated }, "api.example.test").isTrusted()).isTrue();
+        assertThat(this.client.verify(new X509Certificate[] { leaf.certificate(), ca.certificate(),
+                intermediate.certificate() }, "api.example.test").isTrusted()).isTrue();
+        assertThat(this.client.verify(new X509Certificate[] { leaf.certificate(), unrelated }, "api.example.test")
+                .flags()).containsExactly(VerifyFlag.NOT_TRUSTED);
+    }
+
+    @Test
+    void internationalisedHostNamesMatchTheirAsciiFormAndCommonNamesHaveNoWildcards() {
+        KeyMaterial idn = ca.issue(CertificateRequest.server("xn--bcher-kva.example"));
+        assertThat(this.client.verify(chain(idn), "b\u00fccher.example").isTrusted()).isTrue();
+        KeyMaterial wildcardCommonName = ca.issue(new CertificateRequest("*.example.test", List.of(), List.of(),
+                io.managedtls.core.material.KeyAlgorithm.EC_P256,
+                Set.of(io.managedtls.core.material.CertificateUsage.SERVER), null, null));
+        assertThat(this.client.verify(chain(wildcardCommonName), "a.example.test").flags())
+                .containsExactly(VerifyFlag.CN_MISMATCH);
+    }
+
+    @Test
+    void emptyTrustAnchorsAreRefusedRatherThanReadAsTheJdkTrustStore() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> io.managedtls.core.material.TrustMaterial.of(List.of()))
+                .withMessageContaining("TrustMaterial.SYSTEM");
+    }
+
 }
