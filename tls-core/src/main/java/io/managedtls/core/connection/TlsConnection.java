@@ -103,6 +103,9 @@ public final class TlsConnection implements Closeable {
 
     private static final int CONTENT_TYPE_ALERT = 21;
 
+    /** Below this room a read goes through appIn; a full TLS record's plaintext is 16 KiB. */
+    private static final int DIRECT_UNWRAP_MINIMUM = 16384;
+
     private final TlsConfig config;
 
     private final SSLEngine engine;
@@ -155,6 +158,9 @@ public final class TlsConnection implements Closeable {
     private @Nullable TlsException failure;
 
     private @Nullable TlsAlert sentAlert;
+
+    /** Bytes the last unwrap put straight into the application's buffer. */
+    private int deliveredDirectly;
 
     /** The transport's read timeout before the handshake borrowed it for its deadline. */
     private Duration applicationReadTimeout = Duration.ZERO;
@@ -263,9 +269,14 @@ public final class TlsConnection implements Closeable {
                 if (this.closeNotifyReceived) {
                     return END_OF_STREAM;
                 }
-                int progress = unwrapApplicationData();
+                int progress = unwrapApplicationData(destination);
                 if (progress < 0) {
                     return progress;
+                }
+                if (this.deliveredDirectly > 0) {
+                    int n = this.deliveredDirectly;
+                    this.deliveredDirectly = 0;
+                    return n;
                 }
             }
         }
@@ -921,8 +932,16 @@ public final class TlsConnection implements Closeable {
     }
 
     /** Unwraps one record of application data; returns 1 on progress, or a want code. */
-    private int unwrapApplicationData() throws IOException {
-        SSLEngineResult result = unwrap();
+    private int unwrapApplicationData(ByteBuffer destination) throws IOException {
+        boolean direct = this.appIn.position() == 0 && destination.remaining() >= DIRECT_UNWRAP_MINIMUM;
+        SSLEngineResult result = unwrap(direct ? destination : this.appIn);
+        if (direct && result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+            direct = false;
+            result = unwrap(this.appIn);
+        }
+        if (direct && result.getStatus() == SSLEngineResult.Status.OK) {
+            this.deliveredDirectly = result.bytesProduced();
+        }
         switch (result.getStatus()) {
             case OK -> {
                 this.bytesIn += result.bytesProduced();
@@ -1008,16 +1027,25 @@ public final class TlsConnection implements Closeable {
     }
 
     private SSLEngineResult unwrap() throws IOException {
+        return unwrap(this.appIn);
+    }
+
+    /**
+     * Unwraps one record into the target: the application's own buffer when it is empty-handed and large enough,
+     * which saves copying the data through appIn, or appIn, which grows when a record does not fit. An overflow of
+     * the application's buffer is returned, for the caller to retry into appIn.
+     */
+    private SSLEngineResult unwrap(ByteBuffer target) throws IOException {
         while (true) {
             this.netIn.flip();
             SSLEngineResult result;
             try {
-                result = this.engine.unwrap(this.netIn, this.appIn);
+                result = this.engine.unwrap(this.netIn, (target == this.appIn) ? this.appIn : target);
             }
             finally {
                 this.netIn.compact();
             }
-            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.appIn) {
                 if (result.bytesConsumed() > 0 && debugs(TlsDebugListener.LEVEL_RECORD)) {
                     debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed() + " bytes into "
                             + result.bytesProduced());
@@ -1025,6 +1053,7 @@ public final class TlsConnection implements Closeable {
                 return result;
             }
             this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
+            target = this.appIn;
         }
     }
 
