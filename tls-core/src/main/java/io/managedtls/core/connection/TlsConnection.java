@@ -71,9 +71,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threading.</b> A connection is not thread-safe: one thread at a time drives it, as with mbed TLS. Its
  * listeners are called on that thread and a listener that throws never breaks it.
  *
- * <p><b>Cost.</b> Buffers are sized from the engine's session (about 16 KiB each for encrypted input, encrypted
- * output and decrypted input) and grow only when a peer's record needs it. The handshake observer reads the
- * plaintext handshake once and then stays out of the data path.
+ * <p><b>Cost.</b> A new connection holds about 33 KiB of buffers: 4 KiB each for encrypted and decrypted input,
+ * which grow to the session's sizes (about 16 KiB each) at the first large record, and one packet plus 8 KiB for
+ * encrypted output. A read into a buffer with room for a whole record (16 KiB) is decrypted straight into it. The
+ * handshake observer reads the plaintext handshake once and then stays out of the data path.
  */
 public final class TlsConnection implements Closeable {
 
@@ -102,6 +103,11 @@ public final class TlsConnection implements Closeable {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private static final int CONTENT_TYPE_ALERT = 21;
+
+    private static final int INITIAL_INPUT_BUFFER = 4096;
+
+    /** Room beyond one packet in the output buffer for a handshake flight: certificate chains fit in 8 KiB. */
+    private static final int FLIGHT_ROOM = 8192;
 
     /** Below this room a read goes through appIn; a full TLS record's plaintext is 16 KiB. */
     private static final int DIRECT_UNWRAP_MINIMUM = 16384;
@@ -199,12 +205,13 @@ public final class TlsConnection implements Closeable {
         InetSocketAddress remote = transport.remoteAddress();
         this.info = new ConnectionInfo(contextName, ids.incrementAndGet(), config.role(),
                 (remote != null) ? hostOf(remote) + ":" + remote.getPort() : null);
+        // Input buffers start small, enough for handshake records, and grow to the session's sizes when a large
+        // record arrives: an idle connection costs little. SSLEngine.wrap wants a whole packet's room in its
+        // destination; the extra room lets a handshake flight of several records gather and leave in one write.
         SSLSession initial = engine.getSession();
-        this.netIn = ByteBuffer.allocate(initial.getPacketBufferSize());
-        // SSLEngine.wrap wants a whole packet's room in its destination; twice that lets a handshake flight of
-        // several records gather and leave in one write.
-        this.netOut = ByteBuffer.allocate(2 * initial.getPacketBufferSize());
-        this.appIn = ByteBuffer.allocate(initial.getApplicationBufferSize());
+        this.netIn = ByteBuffer.allocate(Math.min(INITIAL_INPUT_BUFFER, initial.getPacketBufferSize()));
+        this.netOut = ByteBuffer.allocate(initial.getPacketBufferSize() + FLIGHT_ROOM);
+        this.appIn = ByteBuffer.allocate(Math.min(INITIAL_INPUT_BUFFER, initial.getApplicationBufferSize()));
     }
 
     private static String hostOf(InetSocketAddress address) {
