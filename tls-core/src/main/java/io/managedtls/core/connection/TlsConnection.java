@@ -813,11 +813,15 @@ public final class TlsConnection implements Closeable {
             resumed = this.observer.resumed();
         }
         handshakeKinds.add(resumed ? HandshakeKind.RESUMED : HandshakeKind.FULL);
-        if (clientAuthenticated(established)) {
+        // Asked once: a session without peer certificates answers with an exception, whose stack trace is costly.
+        Certificate[] peerCertificates = peerCertificatesOf(established);
+        if (clientAuthenticated(established, peerCertificates)) {
             handshakeKinds.add(HandshakeKind.CLIENT_AUTHENTICATED);
         }
         this.kinds = Set.copyOf(handshakeKinds);
-        this.session = TlsSession.of(established, resumed);
+        this.session = TlsSession.of(established, resumed, (peerCertificates.length > 0
+                && peerCertificates[0] instanceof X509Certificate x509) ? x509.getSubjectX500Principal().getName()
+                        : null);
         try {
             this.sessionListener.established(this, established, resumed, resumptionOffered(established));
         }
@@ -855,16 +859,23 @@ public final class TlsConnection implements Closeable {
                 && !hello.offeredVersions().contains("TLSv1.3"));
     }
 
-    private boolean clientAuthenticated(SSLSession established) {
+    private boolean clientAuthenticated(SSLSession established, Certificate[] peerCertificates) {
         if (this.config.role() == TlsRole.CLIENT) {
             Certificate[] sent = established.getLocalCertificates();
             return sent != null && sent.length > 0;
         }
+        return peerCertificates.length > 0;
+    }
+
+    private Certificate[] peerCertificatesOf(SSLSession established) {
+        if (this.config.role() == TlsRole.SERVER && this.config.peerAuthentication() == PeerAuthentication.NONE) {
+            return new Certificate[0];
+        }
         try {
-            return established.getPeerCertificates().length > 0;
+            return established.getPeerCertificates();
         }
         catch (SSLPeerUnverifiedException ex) {
-            return false;
+            return new Certificate[0];
         }
     }
 

@@ -111,7 +111,7 @@ public final class SessionTracker implements SessionListener, TlsSessionCache.Re
             return;
         }
         this.cache.put(new SessionRecord(binding.id(), this.contextName, this.role, connection.info().peer(),
-                session.getProtocol(), session.getCipherSuite(), TlsSession.peerSubject(session), now, now,
+                session.getProtocol(), session.getCipherSuite(), peerSubject(connection), now, now,
                 resumed ? 1 : 0));
     }
 
@@ -163,6 +163,11 @@ public final class SessionTracker implements SessionListener, TlsSessionCache.Re
                 session.invalidate();
             }
         }
+    }
+
+    private static @Nullable String peerSubject(TlsConnection connection) {
+        TlsSession established = connection.session();
+        return (established != null) ? established.peerSubject() : null;
     }
 
     private static String newId() {

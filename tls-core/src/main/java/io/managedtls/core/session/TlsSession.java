@@ -36,8 +36,19 @@ public record TlsSession(String id, String protocol, String cipherSuite, @Nullab
      * @return the description
      */
     public static TlsSession of(SSLSession session, boolean resumed) {
+        return of(session, resumed, peerSubject(session));
+    }
+
+    /**
+     * Describes a JSSE session whose peer certificate's subject is already known.
+     * @param session the session
+     * @param resumed whether the handshake resumed it
+     * @param peerSubject the subject of the peer's certificate, or {@code null} when it sent none
+     * @return the description
+     */
+    public static TlsSession of(SSLSession session, boolean resumed, @Nullable String peerSubject) {
         return new TlsSession(HexFormat.of().formatHex(session.getId()), session.getProtocol(),
-                session.getCipherSuite(), session.getPeerHost(), session.getPeerPort(), peerSubject(session),
+                session.getCipherSuite(), session.getPeerHost(), session.getPeerPort(), peerSubject,
                 Instant.ofEpochMilli(session.getCreationTime()), Instant.ofEpochMilli(session.getLastAccessedTime()),
                 resumed);
     }
