@@ -41,10 +41,25 @@ record BenchmarkEndpoints(TlsContext server, TlsContext client, int chainLength)
      */
     static BenchmarkEndpoints create(String protocol, @Nullable String cipherSuite, KeyAlgorithm keyAlgorithm)
             throws TlsException {
+        return create(protocol, cipherSuite, keyAlgorithm, TlsConfig.DEFAULT_SESSION_CACHE_SIZE);
+    }
+
+    /**
+     * Creates the endpoints with a session cache size.
+     * @param protocol the only protocol both ends enable, {@code TLSv1.3} or {@code TLSv1.2}
+     * @param cipherSuite the only suite both ends enable, or {@code null} for the configuration's defaults
+     * @param keyAlgorithm the algorithm of the authority's and the server's keys
+     * @param sessionCacheSize the size of both contexts' session caches
+     * @return the endpoints
+     * @throws TlsException if a context cannot be created
+     */
+    static BenchmarkEndpoints create(String protocol, @Nullable String cipherSuite, KeyAlgorithm keyAlgorithm,
+            int sessionCacheSize) throws TlsException {
         DevelopmentCertificateAuthority authority = DevelopmentCertificateAuthority.create("bench CA", keyAlgorithm);
         KeyMaterial serverKey = authority.issue(CertificateRequest.server(HOST).withKeyAlgorithm(keyAlgorithm));
-        TlsConfig.Builder server = TlsConfig.server(serverKey).protocols(protocol);
-        TlsConfig.Builder client = TlsConfig.client().trustMaterial(authority.trustMaterial()).protocols(protocol);
+        TlsConfig.Builder server = TlsConfig.server(serverKey).protocols(protocol).sessionCacheSize(sessionCacheSize);
+        TlsConfig.Builder client = TlsConfig.client().trustMaterial(authority.trustMaterial()).protocols(protocol)
+                .sessionCacheSize(sessionCacheSize);
         if (cipherSuite != null) {
             server.cipherSuites(cipherSuite);
             client.cipherSuites(cipherSuite);

@@ -1,11 +1,13 @@
 package io.managedtls.benchmarks;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
 import io.managedtls.core.TlsException;
+import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.event.HandshakeKind;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,6 +16,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,51 +32,47 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g" })
 public class FullHandshakeBenchmark {
 
     @Benchmark
     public MemoryConnectionPair ours(Ours state) throws TlsException {
-        MemoryConnectionPair pair = new MemoryConnectionPair(state.endpoints, state.nextPort(),
-                HandshakeParameters.TRANSPORT_CAPACITY, state.sink);
-        pair.handshake();
-        if (!pair.client().handshakeKinds().contains(HandshakeKind.FULL)
-                || !pair.server().handshakeKinds().contains(HandshakeKind.FULL)) {
-            throw new IllegalStateException("Not a full handshake: " + pair.client().handshakeKinds());
-        }
-        pair.close();
-        return pair;
+        return state.handshake();
     }
 
     @Benchmark
     public RawEnginePair raw(Raw state) throws SSLException {
-        RawEnginePair pair = new RawEnginePair(
-                state.endpoints.client().createEngine(BenchmarkEndpoints.HOST, state.nextPort()),
-                state.endpoints.server().createEngine());
-        pair.handshake();
-        if (pair.serverHandshakeBytes() < state.endpoints.chainLength()) {
-            throw new IllegalStateException("Not a full handshake: the server sent " + pair.serverHandshakeBytes()
-                    + " bytes, less than its certificate chain");
-        }
-        pair.close();
-        return pair;
+        return state.handshake();
     }
 
-    /** Contexts and a counter of peer ports. */
+    /**
+     * The session cache sizes and how many sessions to make before measuring. The defaults measure caches that
+     * fill up during the run. {@code -p sessionCacheSize=N -p prefill=N} measures caches already full, where every
+     * new session makes the cache evict an old one.
+     */
     @State(Scope.Thread)
-    public static class Ours extends HandshakeParameters {
+    public abstract static class CacheParameters extends HandshakeParameters {
 
-        final ByteBuffer sink = ByteBuffer.allocate(BenchmarkEndpoints.RECORD);
+        /** The size of both contexts' session caches. */
+        @Param({ "20000" })
+        public int sessionCacheSize = TlsConfig.DEFAULT_SESSION_CACHE_SIZE;
+
+        /** How many full handshakes to run in the set-up. */
+        @Param({ "0" })
+        public int prefill;
 
         BenchmarkEndpoints endpoints;
 
         private int port;
 
         @Setup(Level.Trial)
-        public void setUp() throws TlsException {
-            this.endpoints = BenchmarkEndpoints.create(this.protocol, null, this.key);
+        public void setUp() throws IOException {
+            this.endpoints = BenchmarkEndpoints.create(this.protocol, null, this.key, this.sessionCacheSize);
+            for (int i = 0; i < this.prefill; i++) {
+                handshake();
+            }
         }
 
         /** Ports go on past 65,535: JSSE only uses them as part of a cache key, and no number repeats. */
@@ -81,23 +80,47 @@ public class FullHandshakeBenchmark {
             return ++this.port;
         }
 
+        abstract Object handshake() throws IOException;
+
     }
 
-    /** Contexts and a counter of peer ports. */
+    /** {@code TlsConnection}s over in-memory transports. */
     @State(Scope.Thread)
-    public static class Raw extends HandshakeParameters {
+    public static class Ours extends CacheParameters {
 
-        BenchmarkEndpoints endpoints;
+        private final ByteBuffer sink = ByteBuffer.allocate(BenchmarkEndpoints.RECORD);
 
-        private int port;
-
-        @Setup(Level.Trial)
-        public void setUp() throws TlsException {
-            this.endpoints = BenchmarkEndpoints.create(this.protocol, null, this.key);
+        @Override
+        MemoryConnectionPair handshake() throws TlsException {
+            MemoryConnectionPair pair = new MemoryConnectionPair(this.endpoints, nextPort(),
+                    HandshakeParameters.TRANSPORT_CAPACITY, this.sink);
+            pair.handshake();
+            if (!pair.client().handshakeKinds().contains(HandshakeKind.FULL)
+                    || !pair.server().handshakeKinds().contains(HandshakeKind.FULL)) {
+                throw new IllegalStateException("Not a full handshake: " + pair.client().handshakeKinds());
+            }
+            pair.close();
+            return pair;
         }
 
-        int nextPort() {
-            return ++this.port;
+    }
+
+    /** Engines of the same contexts, driven by {@link RawEnginePair}. */
+    @State(Scope.Thread)
+    public static class Raw extends CacheParameters {
+
+        @Override
+        RawEnginePair handshake() throws SSLException {
+            RawEnginePair pair = new RawEnginePair(
+                    this.endpoints.client().createEngine(BenchmarkEndpoints.HOST, nextPort()),
+                    this.endpoints.server().createEngine());
+            pair.handshake();
+            if (pair.serverHandshakeBytes() < this.endpoints.chainLength()) {
+                throw new IllegalStateException("Not a full handshake: the server sent " + pair.serverHandshakeBytes()
+                        + " bytes, less than its certificate chain");
+            }
+            pair.close();
+            return pair;
         }
 
     }

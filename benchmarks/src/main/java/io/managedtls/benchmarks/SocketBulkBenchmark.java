@@ -50,9 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g" })
+@Fork(value = 2, jvmArgsAppend = { "-Xms1g", "-Xmx1g" })
 public class SocketBulkBenchmark {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
