@@ -67,7 +67,7 @@ public class MemoryBulkBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void tearDown() {
+        public void tearDown() throws TlsException {
             this.pair.close();
         }
 

@@ -52,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 2, jvmArgsAppend = { "-Xms1g", "-Xmx1g" })
+@Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g" })
 public class SocketBulkBenchmark {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();

@@ -360,7 +360,7 @@ public final class TlsContext {
     }
 
     private static boolean isDnsName(String host) {
-        if (host.contains(":") || host.matches("[0-9.]+")) {
+        if (host.indexOf(':') >= 0 || host.chars().allMatch((c) -> c == '.' || (c >= '0' && c <= '9'))) {
             return false;
         }
         try {

@@ -1,6 +1,5 @@
 package io.managedtls.core.connection;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -12,7 +11,7 @@ import java.util.Map;
  */
 final class CipherSuiteNames {
 
-    private static final Map<Integer, String> NAMES = Map.ofEntries(
+    private static final CodeNames NAMES = CodeNames.of(Map.ofEntries(
             Map.entry(0x1301, "TLS_AES_128_GCM_SHA256"),
             Map.entry(0x1302, "TLS_AES_256_GCM_SHA384"),
             Map.entry(0x1303, "TLS_CHACHA20_POLY1305_SHA256"),
@@ -64,7 +63,7 @@ final class CipherSuiteNames {
             Map.entry(0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA"),
             Map.entry(0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"),
             Map.entry(0x00FF, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"),
-            Map.entry(0x5600, "TLS_FALLBACK_SCSV"));
+            Map.entry(0x5600, "TLS_FALLBACK_SCSV")));
 
     private CipherSuiteNames() {
     }
@@ -75,17 +74,8 @@ final class CipherSuiteNames {
      * @return its name, or its code as {@code 0x} and four upper-case hexadecimal digits when the table lacks it
      */
     static String of(int code) {
-        String name = NAMES.get(code);
-        return (name != null) ? name : hex(code);
+        return NAMES.name(code);
     }
 
-    /**
-     * Formats a two-byte code as the registries print it.
-     * @param code the code, 0 to 65535
-     * @return {@code 0x} and four upper-case hexadecimal digits, for example {@code 0x1A2B}
-     */
-    static String hex(int code) {
-        return String.format(Locale.ROOT, "0x%04X", code);
-    }
 
 }

@@ -97,6 +97,8 @@ final class HandshakeObserver {
 
     private static final String TLS13 = "TLSv1.3";
 
+    private static final int TLS13_CODE = 0x0304;
+
     // RFC 8446 section 4.1.3: a HelloRetryRequest is a ServerHello with this random, SHA-256("HelloRetryRequest").
     private static final byte[] HELLO_RETRY_REQUEST_RANDOM = HexFormat.of()
             .parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
@@ -104,17 +106,17 @@ final class HandshakeObserver {
     private static final List<String> HTTP_METHODS = List.of("GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS",
             "PATCH", "CONNECT", "TRACE");
 
-    private static final Map<Integer, String> VERSIONS = Map.of(0x0304, TLS13, 0x0303, "TLSv1.2", 0x0302, "TLSv1.1",
-            0x0301, "TLSv1", 0x0300, "SSLv3");
+    private static final CodeNames VERSIONS = CodeNames.of(Map.of(TLS13_CODE, TLS13, 0x0303, "TLSv1.2",
+            0x0302, "TLSv1.1", 0x0301, "TLSv1", 0x0300, "SSLv3"));
 
-    private static final Map<Integer, String> GROUPS = Map.ofEntries(Map.entry(0x0017, "secp256r1"),
+    private static final CodeNames GROUPS = CodeNames.of(Map.ofEntries(Map.entry(0x0017, "secp256r1"),
             Map.entry(0x0018, "secp384r1"), Map.entry(0x0019, "secp521r1"), Map.entry(0x001D, "x25519"),
             Map.entry(0x001E, "x448"), Map.entry(0x0100, "ffdhe2048"), Map.entry(0x0101, "ffdhe3072"),
             Map.entry(0x0102, "ffdhe4096"), Map.entry(0x0103, "ffdhe6144"), Map.entry(0x0104, "ffdhe8192"),
             Map.entry(0x11EB, "SecP256r1MLKEM768"), Map.entry(0x11EC, "X25519MLKEM768"),
-            Map.entry(0x11ED, "SecP384r1MLKEM1024"));
+            Map.entry(0x11ED, "SecP384r1MLKEM1024")));
 
-    private static final Map<Integer, String> SIGNATURE_SCHEMES = Map.ofEntries(
+    private static final CodeNames SIGNATURE_SCHEMES = CodeNames.of(Map.ofEntries(
             Map.entry(0x0401, "rsa_pkcs1_sha256"), Map.entry(0x0501, "rsa_pkcs1_sha384"),
             Map.entry(0x0601, "rsa_pkcs1_sha512"), Map.entry(0x0403, "ecdsa_secp256r1_sha256"),
             Map.entry(0x0503, "ecdsa_secp384r1_sha384"), Map.entry(0x0603, "ecdsa_secp521r1_sha512"),
@@ -122,7 +124,7 @@ final class HandshakeObserver {
             Map.entry(0x0806, "rsa_pss_rsae_sha512"), Map.entry(0x0807, "ed25519"), Map.entry(0x0808, "ed448"),
             Map.entry(0x0809, "rsa_pss_pss_sha256"), Map.entry(0x080A, "rsa_pss_pss_sha384"),
             Map.entry(0x080B, "rsa_pss_pss_sha512"), Map.entry(0x0201, "rsa_pkcs1_sha1"),
-            Map.entry(0x0203, "ecdsa_sha1"));
+            Map.entry(0x0203, "ecdsa_sha1")));
 
     private static final Map<Integer, String> MESSAGE_TYPES = Map.ofEntries(Map.entry(0, "HelloRequest"),
             Map.entry(CLIENT_HELLO, "ClientHello"), Map.entry(SERVER_HELLO, "ServerHello"),
@@ -147,7 +149,14 @@ final class HandshakeObserver {
 
     private boolean violationAtStart;
 
+    /** The first whole ClientHello's body, kept to be parsed in full only when someone asks for it. */
+    private byte @Nullable [] clientHelloBody;
+
+    private int clientHelloLength;
+
     private @Nullable ClientHelloInfo clientHello;
+
+    private @Nullable ResumptionOffer resumptionOffer;
 
     private @Nullable ServerHelloInfo serverHello;
 
@@ -197,7 +206,21 @@ final class HandshakeObserver {
      * @return the ClientHello, or {@code null} when none was seen whole and readable
      */
     @Nullable ClientHelloInfo clientHello() {
+        byte[] body = this.clientHelloBody;
+        if (this.clientHello == null && body != null) {
+            // Naming every suite, group and scheme costs more than the rest of the observation: done once, on demand.
+            // A racing reader on another thread would parse the same immutable body into an equal, immutable value.
+            this.clientHello = parseClientHello(body, this.clientHelloLength);
+        }
         return this.clientHello;
+    }
+
+    /**
+     * Returns what the first ClientHello says about resumption, read without parsing the rest of it.
+     * @return the offer, or {@code null} when no ClientHello was seen whole and readable
+     */
+    @Nullable ResumptionOffer resumptionOffer() {
+        return this.resumptionOffer;
     }
 
     /**
@@ -232,7 +255,7 @@ final class HandshakeObserver {
         if (TLS13.equals(server.version())) {
             return server.pskAccepted();
         }
-        ClientHelloInfo client = this.clientHello;
+        ResumptionOffer client = this.resumptionOffer;
         boolean echoed = client != null && !server.sessionId().isEmpty()
                 && server.sessionId().equals(client.sessionId());
         return echoed || this.abbreviated;
@@ -284,7 +307,7 @@ final class HandshakeObserver {
         if (description != null) {
             parts.add("protocol violation: " + description);
         }
-        ClientHelloInfo client = this.clientHello;
+        ClientHelloInfo client = clientHello();
         if (client != null) {
             parts.add(client.summary());
         }
@@ -352,15 +375,15 @@ final class HandshakeObserver {
     }
 
     private static String versionName(int code) {
-        return VERSIONS.getOrDefault(code, CipherSuiteNames.hex(code));
+        return VERSIONS.name(code);
     }
 
     private static String groupName(int code) {
-        return GROUPS.getOrDefault(code, CipherSuiteNames.hex(code));
+        return GROUPS.name(code);
     }
 
     private static String signatureSchemeName(int code) {
-        return SIGNATURE_SCHEMES.getOrDefault(code, CipherSuiteNames.hex(code));
+        return SIGNATURE_SCHEMES.name(code);
     }
 
     private static String alertName(int level, int description) {
@@ -411,6 +434,35 @@ final class HandshakeObserver {
         }
         return new ClientHelloInfo(legacy, offeredVersions, codes(suites, CipherSuiteNames::of), serverName,
                 protocols, groups, schemes, sessionId.hex(), types, ticket, psk);
+    }
+
+    private static @Nullable ResumptionOffer readResumptionOffer(byte[] body, int length) {
+        Reader hello = new Reader(body, 0, length);
+        hello.u16();
+        hello.skip(RANDOM_LENGTH);
+        Reader sessionId = hello.vector(1);
+        hello.vector(2);
+        hello.vector(1);
+        if (!hello.intact()) {
+            return null;
+        }
+        boolean psk = false;
+        boolean tls13 = false;
+        Reader extensions = hello.extensions();
+        for (int count = 0; extensions.remaining() >= 4 && count < MAX_LIST_ENTRIES; count++) {
+            int type = extensions.u16();
+            Reader data = extensions.vector(2);
+            if (type == PRE_SHARED_KEY) {
+                psk = true;
+            }
+            else if (type == SUPPORTED_VERSIONS) {
+                Reader versions = data.vector(1);
+                while (versions.remaining() >= 2) {
+                    tls13 |= versions.u16() == TLS13_CODE;
+                }
+            }
+        }
+        return new ResumptionOffer(sessionId.hex(), psk, tls13);
     }
 
     private static @Nullable ServerHelloInfo parseServerHello(byte[] body, int length, boolean afterRetry) {
@@ -592,7 +644,7 @@ final class HandshakeObserver {
             int version = uint16(this.recordHeader, 1);
             int length = uint16(this.recordHeader, 3);
             if ((version >>> 8) != 3) {
-                reject("not a TLS record (version " + CipherSuiteNames.hex(version) + ")");
+                reject("not a TLS record (version " + CodeNames.hex(version) + ")");
                 return;
             }
             if (length > MAX_RECORD_LENGTH) {
@@ -718,8 +770,13 @@ final class HandshakeObserver {
 
         private void clientHello(byte[] body) {
             message(this, "ClientHello");
-            if (HandshakeObserver.this.clientHello == null) {
-                HandshakeObserver.this.clientHello = parseClientHello(body, this.messageLength);
+            if (HandshakeObserver.this.resumptionOffer == null) {
+                ResumptionOffer offer = readResumptionOffer(body, this.messageLength);
+                if (offer != null) {
+                    HandshakeObserver.this.resumptionOffer = offer;
+                    HandshakeObserver.this.clientHelloBody = body;
+                    HandshakeObserver.this.clientHelloLength = this.messageLength;
+                }
             }
         }
 
@@ -748,6 +805,15 @@ final class HandshakeObserver {
             }
         }
 
+    }
+
+    /**
+     * What a ClientHello says about resumption.
+     * @param sessionId the legacy session id in lower-case hexadecimal, empty when none
+     * @param psk whether it carries a pre_shared_key extension: an attempt to resume in TLS 1.3
+     * @param tls13 whether its supported_versions extension offers TLS 1.3
+     */
+    record ResumptionOffer(String sessionId, boolean psk, boolean tls13) {
     }
 
     /**

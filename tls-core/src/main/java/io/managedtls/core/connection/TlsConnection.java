@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -818,7 +819,7 @@ public final class TlsConnection implements Closeable {
         if (clientAuthenticated(established, peerCertificates)) {
             handshakeKinds.add(HandshakeKind.CLIENT_AUTHENTICATED);
         }
-        this.kinds = Set.copyOf(handshakeKinds);
+        this.kinds = Collections.unmodifiableSet(handshakeKinds);
         this.session = TlsSession.of(established, resumed, (peerCertificates.length > 0
                 && peerCertificates[0] instanceof X509Certificate x509) ? x509.getSubjectX500Principal().getName()
                         : null);
@@ -849,14 +850,14 @@ public final class TlsConnection implements Closeable {
     }
 
     private boolean resumptionOffered(SSLSession established) {
-        ClientHelloInfo hello = this.observer.clientHello();
-        if (hello == null || this.renegotiating) {
+        HandshakeObserver.ResumptionOffer offer = this.observer.resumptionOffer();
+        if (offer == null || this.renegotiating) {
             return false;
         }
         // Clients that offer TLS 1.3 send a random legacy session id for middlebox compatibility (RFC 8446 D.4):
         // for them only a pre-shared key shows an attempt to resume.
-        return hello.offersPsk() || ("TLSv1.2".equals(established.getProtocol()) && !hello.sessionId().isEmpty()
-                && !hello.offeredVersions().contains("TLSv1.3"));
+        return offer.psk() || ("TLSv1.2".equals(established.getProtocol()) && !offer.sessionId().isEmpty()
+                && !offer.tls13());
     }
 
     private boolean clientAuthenticated(SSLSession established, Certificate[] peerCertificates) {

@@ -91,12 +91,14 @@ public final class CaffeineSessionCache implements TlsSessionCache {
 
     @Override
     public Optional<SessionRecord> recordResumption(String id, Instant when) {
-        // getIfPresent records the hit or miss in Caffeine's statistics.
-        if (this.cache.getIfPresent(id) == null) {
+        // One lookup: the map view does not count hits and misses, so they are recorded here.
+        SessionRecord resumed = this.cache.asMap().computeIfPresent(id, (key, session) -> session.withResumption(when));
+        if (resumed == null) {
+            this.statsCounter.recordMisses(1);
             return Optional.empty();
         }
-        return Optional.ofNullable(this.cache.asMap().computeIfPresent(id,
-                (key, session) -> session.withResumption(when)));
+        this.statsCounter.recordHits(1);
+        return Optional.of(resumed);
     }
 
     @Override
