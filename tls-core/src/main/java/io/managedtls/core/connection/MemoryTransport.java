@@ -138,12 +138,11 @@ public final class MemoryTransport implements Transport {
                     }
                     await(timeout, deadline);
                 }
-                this.ring.flip();
-                int n = Math.min(this.ring.remaining(), destination.remaining());
-                ByteBuffer slice = this.ring.duplicate();
-                slice.limit(slice.position() + n);
-                destination.put(slice);
-                this.ring.position(this.ring.position() + n);
+                // Absolute bulk copies: no views of the buffers to allocate per call.
+                int n = Math.min(this.ring.position(), destination.remaining());
+                destination.put(destination.position(), this.ring, 0, n);
+                destination.position(destination.position() + n);
+                this.ring.flip().position(n);
                 this.ring.compact();
                 this.changed.signalAll();
                 return n;
@@ -169,9 +168,8 @@ public final class MemoryTransport implements Transport {
                         continue;
                     }
                     int n = Math.min(this.ring.remaining(), source.remaining());
-                    ByteBuffer slice = source.duplicate();
-                    slice.limit(slice.position() + n);
-                    this.ring.put(slice);
+                    this.ring.put(this.ring.position(), source, source.position(), n);
+                    this.ring.position(this.ring.position() + n);
                     source.position(source.position() + n);
                     written += n;
                     this.changed.signalAll();

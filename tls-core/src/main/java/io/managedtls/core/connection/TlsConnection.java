@@ -107,6 +107,9 @@ public final class TlsConnection implements Closeable {
 
     private static final int INITIAL_INPUT_BUFFER = 4096;
 
+    /** Header, tag and padding bytes of a record beyond its data, at most: a guess that errs on the large side. */
+    private static final int RECORD_OVERHEAD_ESTIMATE = 512;
+
     /** Room beyond one packet in the output buffer for a handshake flight: certificate chains fit in 8 KiB. */
     private static final int FLIGHT_ROOM = 8192;
 
@@ -333,8 +336,15 @@ public final class TlsConnection implements Closeable {
             if (!flushOutput()) {
                 return WANT_WRITE;
             }
+            int packet = this.engine.getSession().getPacketBufferSize();
+            if (source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE && this.netOut.capacity() < 2 * packet) {
+                // A write of more than one record: with room for two, the records of a 16 KiB write (JSSE's TLS 1.3
+                // cuts it into 16367 + 17 bytes) leave in one transport write instead of two.
+                this.netOut = resize(this.netOut, 2 * packet);
+            }
             int taken = 0;
             while (source.hasRemaining()) {
+                // wrap() sends what netOut holds when the next record does not fit.
                 SSLEngineResult result = wrap(source);
                 if (result == null) {
                     break;
@@ -343,10 +353,8 @@ public final class TlsConnection implements Closeable {
                 if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                     throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
                 }
-                if (!flushOutput()) {
-                    break;
-                }
             }
+            flushOutput();
             this.bytesOut += taken;
             return (taken == 0 && source.hasRemaining()) ? WANT_WRITE : taken;
         }
@@ -1151,11 +1159,15 @@ public final class TlsConnection implements Closeable {
     }
 
     private static ByteBuffer grow(ByteBuffer buffer, int sessionSize) {
-        int capacity = Math.max(buffer.capacity() * 2, buffer.position() + sessionSize);
-        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        return resize(buffer, Math.max(buffer.capacity() * 2, buffer.position() + sessionSize));
+    }
+
+    /** Returns a buffer of the capacity, in write mode, holding what the buffer held. */
+    private static ByteBuffer resize(ByteBuffer buffer, int capacity) {
+        ByteBuffer resized = ByteBuffer.allocate(Math.max(capacity, buffer.position()));
         buffer.flip();
-        bigger.put(buffer);
-        return bigger;
+        resized.put(buffer);
+        return resized;
     }
 
     private void observeOutbound(int offset, int length) {

@@ -62,6 +62,44 @@ class TransportBehaviourTests {
         serverSide.close();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void theRecordsOfOneLargeWriteLeaveInOneTransportWrite(String protocol) throws Exception {
+        TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair(false, 256 * 1024);
+        List<Integer> clientWrites = new CopyOnWriteArrayList<>();
+        TlsConnection clientSide = client.newConnection(counting(pair[0], clientWrites), "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        byte[] data = new byte[16 * 1024];
+        new java.util.Random(7).nextBytes(data);
+        for (int i = 0; i < 3; i++) {
+            clientWrites.clear();
+            assertThat(clientSide.write(ByteBuffer.wrap(data))).isEqualTo(data.length);
+            // JSSE's TLS 1.3 cuts 16 KiB into two records (16367 + 17 bytes); TLS 1.2 may too, by its own rules.
+            assertThat(clientWrites).hasSize(1);
+            ByteBuffer received = ByteBuffer.allocate(data.length);
+            while (received.hasRemaining()) {
+                assertThat(Loopback.until(() -> serverSide.read(received))).isPositive();
+            }
+            assertThat(received.array()).isEqualTo(data);
+        }
+        // A write of several times the room of the output buffer still arrives whole, in a few transport writes.
+        byte[] large = new byte[200 * 1024];
+        new java.util.Random(8).nextBytes(large);
+        clientWrites.clear();
+        assertThat(clientSide.write(ByteBuffer.wrap(large))).isEqualTo(large.length);
+        assertThat(clientWrites).hasSizeBetween(2, large.length / (16 * 1024));
+        ByteBuffer received = ByteBuffer.allocate(large.length);
+        while (received.hasRemaining()) {
+            assertThat(Loopback.until(() -> serverSide.read(received))).isPositive();
+        }
+        assertThat(received.array()).isEqualTo(large);
+        clientSide.close();
+        serverSide.close();
+    }
+
     @Test
     void delegatedTasksRunOnTheConfiguredExecutorForNonBlockingTransports() throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
