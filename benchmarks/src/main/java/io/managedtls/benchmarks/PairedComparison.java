@@ -1,5 +1,6 @@
 package io.managedtls.benchmarks;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.managedtls.core.connection.MemoryTransport;
 import io.managedtls.core.material.KeyAlgorithm;
 
 /**
@@ -118,12 +120,21 @@ public final class PairedComparison {
         MemoryBulkBenchmark.Ours ours = new MemoryBulkBenchmark.Ours();
         ours.suite = suite;
         ours.setUp();
+        // The anatomy of the difference: raw engines whose records take the in-memory transport's two copies.
+        MemoryBulkBenchmark.Raw copied = new MemoryBulkBenchmark.Raw();
+        copied.suite = suite;
+        copied.setUp();
+        MemoryTransport[] ends = MemoryTransport.pair(false, HandshakeParameters.TRANSPORT_CAPACITY);
+        ByteBuffer serverNetwork = ByteBuffer.allocate(HandshakeParameters.TRANSPORT_CAPACITY);
         Map<String, Operation> operations = new LinkedHashMap<>();
         operations.put("raw", () -> raw.pair.transfer(raw.payload.clear()));
         operations.put("ours", () -> ours.pair.transfer(ours.payload.clear()));
+        operations.put("rawViaTransport", () -> copied.pair.transferThrough(copied.payload.clear(), ends,
+                serverNetwork));
         return new Workloads(operations, BenchmarkEndpoints.RECORD, () -> {
             raw.tearDown();
             ours.tearDown();
+            copied.tearDown();
         });
     }
 

@@ -1,11 +1,14 @@
 package io.managedtls.benchmarks;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+
+import io.managedtls.core.connection.MemoryTransport;
 
 /**
  * The raw JSSE baseline in memory: a client and a server {@link SSLEngine} that talk through two buffers, driven by
@@ -115,6 +118,37 @@ final class RawEnginePair {
                 received += result.bytesProduced();
             }
             this.toServer.clear();
+        }
+        return received;
+    }
+
+    /**
+     * As {@link #transfer(ByteBuffer)}, but each record goes through an in-memory transport, as a
+     * {@link io.managedtls.core.connection.TlsConnection}'s do: copied into the transport after the client wraps it
+     * and out of it into the server's network buffer before the server unwraps it. Its rate against
+     * {@link #transfer(ByteBuffer)} is the cost of those two copies alone.
+     * @param source the bytes to send
+     * @param ends the transport, client end first
+     * @param serverNetwork the server's network buffer, at least a packet large
+     * @return the number of bytes the server received
+     * @throws IOException if an engine or the transport fails
+     */
+    int transferThrough(ByteBuffer source, MemoryTransport[] ends, ByteBuffer serverNetwork) throws IOException {
+        int received = 0;
+        while (source.hasRemaining()) {
+            expectData(this.client.wrap(source, this.toServer));
+            this.toServer.flip();
+            ends[0].write(this.toServer);
+            this.toServer.clear();
+            serverNetwork.clear();
+            ends[1].read(serverNetwork);
+            serverNetwork.flip();
+            while (serverNetwork.hasRemaining()) {
+                this.serverApplication.clear();
+                SSLEngineResult result = this.server.unwrap(serverNetwork, this.serverApplication);
+                expectData(result);
+                received += result.bytesProduced();
+            }
         }
         return received;
     }

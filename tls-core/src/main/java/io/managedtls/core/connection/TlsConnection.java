@@ -842,8 +842,10 @@ public final class TlsConnection implements Closeable {
         this.renegotiating = false;
         resetReadTimeout();
         Duration duration = Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos);
-        debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.kinds + " " + established.getProtocol()
-                + " " + established.getCipherSuite() + " in " + duration.toMillis() + " ms");
+        if (debugs(TlsDebugListener.LEVEL_STATE)) {
+            debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.kinds + " " + established.getProtocol()
+                    + " " + established.getCipherSuite() + " in " + duration.toMillis() + " ms");
+        }
         publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.kinds, established.getProtocol(),
                 established.getCipherSuite(), applicationProtocol(), this.session.id(), duration));
     }
