@@ -44,8 +44,8 @@ final class HandshakeObserver {
     /** How many bytes of each direction are parsed at most. */
     static final int MAX_OBSERVED_BYTES = 64 * 1024;
 
-    // RFC 5246 section 6.2.3: a TLS 1.2 ciphertext may exceed the 2^14 plaintext limit by 2048.
-    private static final int MAX_RECORD_LENGTH = (1 << 14) + 2048;
+    /** The longest record: RFC 5246 section 6.2.3 lets a TLS 1.2 ciphertext exceed the 2^14 plaintext limit by 2048. */
+    static final int MAX_RECORD_LENGTH = (1 << 14) + 2048;
 
     private static final int MAX_MESSAGES = 64;
 
@@ -53,7 +53,8 @@ final class HandshakeObserver {
 
     private static final int MAX_NAME_LENGTH = 255;
 
-    private static final int RECORD_HEADER_LENGTH = 5;
+    /** The length of a record header: content type, version, length. */
+    static final int RECORD_HEADER_LENGTH = 5;
 
     private static final int MESSAGE_HEADER_LENGTH = 4;
 

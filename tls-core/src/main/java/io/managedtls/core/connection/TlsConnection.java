@@ -103,7 +103,11 @@ public final class TlsConnection implements Closeable {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    private static final int CONTENT_TYPE_CHANGE_CIPHER_SPEC = 20;
+
     private static final int CONTENT_TYPE_ALERT = 21;
+
+    private static final int CONTENT_TYPE_HEARTBEAT = 24;
 
     private static final int INITIAL_INPUT_BUFFER = 4096;
 
@@ -788,6 +792,9 @@ public final class TlsConnection implements Closeable {
     }
 
     private int unwrapHandshake(boolean timed) throws IOException {
+        if (lacksWholeRecord()) {
+            return receive(timed);
+        }
         SSLEngineResult result = unwrap();
         switch (result.getStatus()) {
             case OK -> {
@@ -962,6 +969,9 @@ public final class TlsConnection implements Closeable {
 
     /** Unwraps one record of application data; returns 1 on progress, or a want code. */
     private int unwrapApplicationData(ByteBuffer destination) throws IOException {
+        if (lacksWholeRecord()) {
+            return receive(false);
+        }
         boolean direct = this.appIn.position() == 0 && destination.remaining() >= DIRECT_UNWRAP_MINIMUM;
         SSLEngineResult result = unwrap(direct ? destination : this.appIn);
         if (direct && result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
@@ -1084,6 +1094,31 @@ public final class TlsConnection implements Closeable {
             this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
             target = this.appIn;
         }
+    }
+
+    /**
+     * Whether netIn surely holds no whole record, so that asking the engine would only cost an underflow: it is empty,
+     * or starts with a TLS record header whose record has not fully arrived. Bytes that do not look like a TLS record
+     * go to the engine, which rejects them, and so does everything once the engine's inbound side is closed.
+     */
+    private boolean lacksWholeRecord() {
+        int held = this.netIn.position();
+        if (this.engine.isInboundDone()) {
+            return false;
+        }
+        if (held == 0) {
+            return true;
+        }
+        int type = this.netIn.get(0);
+        if (type < CONTENT_TYPE_CHANGE_CIPHER_SPEC || type > CONTENT_TYPE_HEARTBEAT) {
+            return false;
+        }
+        if (held < HandshakeObserver.RECORD_HEADER_LENGTH) {
+            return true;
+        }
+        int length = ((this.netIn.get(3) & 0xFF) << 8) | (this.netIn.get(4) & 0xFF);
+        return this.netIn.get(1) == 3 && length <= HandshakeObserver.MAX_RECORD_LENGTH
+                && held < HandshakeObserver.RECORD_HEADER_LENGTH + length;
     }
 
     /** Reads from the transport after an underflow; returns 1 on progress or a want code. */
