@@ -74,7 +74,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Cost.</b> A new connection holds about 33 KiB of buffers: 4 KiB each for encrypted and decrypted input,
  * which grow to the session's sizes (about 16 KiB each) at the first large record, and one packet plus 8 KiB for
- * encrypted output. A read into a buffer with room for a whole record (16 KiB) is decrypted straight into it. The
+ * encrypted output, which grows to two packets (about 33 KiB) at the first write of more than one record, so that
+ * the records of a 16 KiB write leave in one transport write. A read into a buffer with room for a whole record
+ * (16 KiB) is decrypted straight into it. The
  * handshake observer reads the plaintext handshake once and then stays out of the data path.
  */
 public final class TlsConnection implements Closeable {
