@@ -77,5 +77,4 @@ final class CipherSuiteNames {
         return NAMES.name(code);
     }
 
-
 }
