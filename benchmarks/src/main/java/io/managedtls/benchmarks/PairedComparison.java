@@ -109,21 +109,21 @@ public final class PairedComparison {
         return count * 1e9 / (now - start);
     }
 
+    private static <T extends SuiteParameter> T prepared(T state, String suite) throws Exception {
+        state.suite = suite;
+        state.setUp();
+        return state;
+    }
+
     private static double quantile(double[] sorted, double q) {
         return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
     }
 
     private static Workloads memoryBulk(String suite) throws Exception {
-        MemoryBulkBenchmark.Raw raw = new MemoryBulkBenchmark.Raw();
-        raw.suite = suite;
-        raw.setUp();
-        MemoryBulkBenchmark.Ours ours = new MemoryBulkBenchmark.Ours();
-        ours.suite = suite;
-        ours.setUp();
+        MemoryBulkBenchmark.Raw raw = prepared(new MemoryBulkBenchmark.Raw(), suite);
+        MemoryBulkBenchmark.Ours ours = prepared(new MemoryBulkBenchmark.Ours(), suite);
         // The anatomy of the difference: raw engines whose records take the in-memory transport's two copies.
-        MemoryBulkBenchmark.Raw copied = new MemoryBulkBenchmark.Raw();
-        copied.suite = suite;
-        copied.setUp();
+        MemoryBulkBenchmark.Raw copied = prepared(new MemoryBulkBenchmark.Raw(), suite);
         MemoryTransport[] ends = MemoryTransport.pair(false, HandshakeParameters.TRANSPORT_CAPACITY);
         ByteBuffer serverNetwork = ByteBuffer.allocate(HandshakeParameters.TRANSPORT_CAPACITY);
         Map<String, Operation> operations = new LinkedHashMap<>();
@@ -139,15 +139,9 @@ public final class PairedComparison {
     }
 
     private static Workloads socketBulk(String suite) throws Exception {
-        SocketBulkBenchmark.Raw raw = new SocketBulkBenchmark.Raw();
-        raw.suite = suite;
-        raw.setUp();
-        SocketBulkBenchmark.OursBlocking blocking = new SocketBulkBenchmark.OursBlocking();
-        blocking.suite = suite;
-        blocking.setUp();
-        SocketBulkBenchmark.OursNonBlocking nonBlocking = new SocketBulkBenchmark.OursNonBlocking();
-        nonBlocking.suite = suite;
-        nonBlocking.setUp();
+        SocketBulkBenchmark.Raw raw = prepared(new SocketBulkBenchmark.Raw(), suite);
+        SocketBulkBenchmark.OursBlocking blocking = prepared(new SocketBulkBenchmark.OursBlocking(), suite);
+        SocketBulkBenchmark.OursNonBlocking nonBlocking = prepared(new SocketBulkBenchmark.OursNonBlocking(), suite);
         Map<String, Operation> operations = new LinkedHashMap<>();
         operations.put("raw", raw::send);
         operations.put("oursBlocking", blocking::send);

@@ -22,6 +22,12 @@ public abstract class SuiteParameter {
     public String suite = "TLS_AES_128_GCM_SHA256";
 
     /**
+     * Connects the two ends for the suite; JMH calls it once per trial, {@link PairedComparison} once per run.
+     * @throws Exception if the ends cannot connect
+     */
+    public abstract void setUp() throws Exception;
+
+    /**
      * Returns one record of random application data, in read mode.
      * @return a 16 KiB buffer
      */
