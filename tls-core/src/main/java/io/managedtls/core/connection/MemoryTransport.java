@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One end of an in-memory pair of transports, for tests and for embedding TLS where bytes travel by other means:
  * what one end writes, the other reads.
@@ -21,6 +23,9 @@ public final class MemoryTransport implements Transport {
 
     /** The default capacity of each direction: 1 MiB. */
     public static final int DEFAULT_CAPACITY = 1 << 20;
+
+    /** Below this many bytes, copying costs less than handing a buffer over. */
+    static final int EXCHANGE_MINIMUM = 8192;
 
     private final Pipe incoming;
 
@@ -86,6 +91,29 @@ public final class MemoryTransport implements Transport {
     }
 
     /**
+     * Hands a connection's filled output buffer to the peer without copying it, when this direction is empty and
+     * the buffer holds at least {@value #EXCHANGE_MINIMUM} bytes: the peer will read those bytes, and the caller gets
+     * an empty buffer of at least the same capacity to write into instead. The buffer is in write mode, its bytes
+     * from 0 to its position.
+     * @param filled the buffer, which belongs to the transport once taken
+     * @return the caller's new buffer, empty, or {@code null} when the bytes must be written as usual
+     * @throws IOException if the transport is closed
+     */
+    @Nullable ByteBuffer exchangeOutput(ByteBuffer filled) throws IOException {
+        return this.outgoing.exchangeOutput(filled);
+    }
+
+    /**
+     * Takes a buffer the peer handed over with {@link #exchangeOutput}, when it is the next thing to read, in
+     * exchange for the caller's empty input buffer.
+     * @param empty the caller's input buffer, empty, which belongs to the transport once taken
+     * @return the bytes to read, in write mode from 0 to its position, or {@code null} when there is no such buffer
+     */
+    @Nullable ByteBuffer exchangeInput(ByteBuffer empty) {
+        return this.incoming.exchangeInput(empty);
+    }
+
+    /**
      * Returns how many written bytes wait to be read by this end.
      * @return the number of bytes
      */
@@ -99,18 +127,30 @@ public final class MemoryTransport implements Transport {
         this.incoming.close();
     }
 
-    /** One direction: a bounded ring of bytes. */
+    /**
+     * One direction: a bounded ring of bytes, ahead of which may stand one buffer a writer handed over whole. Buffers
+     * handed over circulate: the reader takes it as its input buffer and leaves its own, emptied, as the spare that
+     * the next writer gets in exchange.
+     */
     private static final class Pipe {
 
         private final ReentrantLock lock = new ReentrantLock();
 
         private final Condition changed = this.lock.newCondition();
 
+        private final int capacity;
+
         private final ByteBuffer ring;
+
+        /** Bytes handed over, read before the ring's; in read mode. */
+        private @Nullable ByteBuffer handedOver;
+
+        private @Nullable ByteBuffer spare;
 
         private boolean closed;
 
         Pipe(int capacity) {
+            this.capacity = capacity;
             // Kept in write mode: position is the end of the bytes held.
             this.ring = ByteBuffer.allocate(capacity);
         }
@@ -118,10 +158,65 @@ public final class MemoryTransport implements Transport {
         int size() {
             this.lock.lock();
             try {
-                return this.ring.position();
+                return held();
             }
             finally {
                 this.lock.unlock();
+            }
+        }
+
+        private int held() {
+            ByteBuffer whole = this.handedOver;
+            return this.ring.position() + ((whole != null) ? whole.remaining() : 0);
+        }
+
+        @Nullable ByteBuffer exchangeOutput(ByteBuffer filled) throws IOException {
+            this.lock.lock();
+            try {
+                if (this.closed) {
+                    throw new IOException("Transport is closed");
+                }
+                int bytes = filled.position();
+                if (bytes < EXCHANGE_MINIMUM || bytes > this.capacity || held() > 0) {
+                    return null;
+                }
+                ByteBuffer replacement = this.spare;
+                // Allocated only until buffers of the writer's size circulate.
+                replacement = (replacement != null && replacement.capacity() >= filled.capacity()) ? replacement
+                        : ByteBuffer.allocate(filled.capacity());
+                this.spare = null;
+                this.handedOver = filled.flip();
+                this.changed.signalAll();
+                return replacement.clear();
+            }
+            finally {
+                this.lock.unlock();
+            }
+        }
+
+        @Nullable ByteBuffer exchangeInput(ByteBuffer empty) {
+            this.lock.lock();
+            try {
+                ByteBuffer whole = this.handedOver;
+                if (whole == null || whole.position() > 0) {
+                    return null;
+                }
+                this.handedOver = null;
+                keepSpare(empty);
+                this.changed.signalAll();
+                // Back to write mode, its bytes from 0 to its position, as an input buffer keeps them.
+                int end = whole.limit();
+                return whole.limit(whole.capacity()).position(end);
+            }
+            finally {
+                this.lock.unlock();
+            }
+        }
+
+        private void keepSpare(ByteBuffer buffer) {
+            ByteBuffer current = this.spare;
+            if (current == null || buffer.capacity() > current.capacity()) {
+                this.spare = buffer.clear();
             }
         }
 
@@ -129,7 +224,7 @@ public final class MemoryTransport implements Transport {
             this.lock.lock();
             try {
                 long deadline = System.nanoTime() + timeout.toNanos();
-                while (this.ring.position() == 0) {
+                while (held() == 0) {
                     if (this.closed) {
                         return -1;
                     }
@@ -137,6 +232,19 @@ public final class MemoryTransport implements Transport {
                         return 0;
                     }
                     await(timeout, deadline);
+                }
+                ByteBuffer whole = this.handedOver;
+                if (whole != null) {
+                    int n = Math.min(whole.remaining(), destination.remaining());
+                    destination.put(destination.position(), whole, whole.position(), n);
+                    destination.position(destination.position() + n);
+                    whole.position(whole.position() + n);
+                    if (!whole.hasRemaining()) {
+                        this.handedOver = null;
+                        keepSpare(whole);
+                    }
+                    this.changed.signalAll();
+                    return n;
                 }
                 // Absolute bulk copies: no views of the buffers to allocate per call.
                 int n = Math.min(this.ring.position(), destination.remaining());
@@ -160,14 +268,15 @@ public final class MemoryTransport implements Transport {
                     if (this.closed) {
                         throw new IOException("Transport is closed");
                     }
-                    if (!this.ring.hasRemaining()) {
+                    int room = this.capacity - held();
+                    if (room == 0) {
                         if (!blocking) {
                             return written;
                         }
                         await(Duration.ZERO, 0);
                         continue;
                     }
-                    int n = Math.min(this.ring.remaining(), source.remaining());
+                    int n = Math.min(room, source.remaining());
                     this.ring.put(this.ring.position(), source, source.position(), n);
                     this.ring.position(this.ring.position() + n);
                     source.position(source.position() + n);

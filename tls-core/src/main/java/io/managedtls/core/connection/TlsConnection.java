@@ -1140,7 +1140,15 @@ public final class TlsConnection implements Closeable {
         int before = this.netIn.position();
         int n;
         try {
-            n = this.transport.read(this.netIn);
+            ByteBuffer handedOver = (before == 0 && this.transport instanceof MemoryTransport memory)
+                    ? memory.exchangeInput(this.netIn) : null;
+            if (handedOver != null) {
+                this.netIn = handedOver;
+                n = handedOver.position();
+            }
+            else {
+                n = this.transport.read(this.netIn);
+            }
         }
         catch (SocketTimeoutException ex) {
             if (handshaking) {
@@ -1178,6 +1186,18 @@ public final class TlsConnection implements Closeable {
     private boolean flushOutput() throws IOException {
         if (this.netOut.position() == 0) {
             return true;
+        }
+        if (this.transport instanceof MemoryTransport memory) {
+            int bytes = this.netOut.position();
+            ByteBuffer empty = memory.exchangeOutput(this.netOut);
+            if (empty != null) {
+                // The peer reads this very buffer, which is no longer ours: no copy in, no copy out.
+                this.netOut = empty;
+                if (debugs(TlsDebugListener.LEVEL_RECORD)) {
+                    debug(TlsDebugListener.LEVEL_RECORD, "handed over " + bytes + " bytes");
+                }
+                return true;
+            }
         }
         this.netOut.flip();
         try {

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
 @Timeout(60)
 class TransportBehaviourTests {
@@ -96,6 +97,90 @@ class TransportBehaviourTests {
             assertThat(Loopback.until(() -> serverSide.read(received))).isPositive();
         }
         assertThat(received.array()).isEqualTo(large);
+        clientSide.close();
+        serverSide.close();
+    }
+
+    @Test
+    void memoryTransportsHandLargeFlushesOverAndKeepTheOrderOfEveryByte() throws Exception {
+        MemoryTransport[] pair = MemoryTransport.pair(false, 64 * 1024);
+        ByteBuffer before = ByteBuffer.wrap(new byte[] { 1, 2, 3 });
+        assertThat(pair[0].write(before)).isEqualTo(3);
+        ByteBuffer large = ByteBuffer.allocate(32 * 1024);
+        for (int i = 0; large.hasRemaining(); i++) {
+            large.put((byte) i);
+        }
+        // Bytes are waiting: handing over would put the large buffer ahead of them.
+        assertThat(pair[0].exchangeOutput(large)).isNull();
+        ByteBuffer first = ByteBuffer.allocate(3);
+        assertThat(pair[1].read(first)).isEqualTo(3);
+        assertThat(first.array()).containsExactly(1, 2, 3);
+        // Too few bytes to be worth it, or more than the direction may hold: copied as usual.
+        ByteBuffer small = ByteBuffer.allocate(16 * 1024).put(new byte[100]);
+        assertThat(pair[0].exchangeOutput(small)).isNull();
+        ByteBuffer tooLarge = ByteBuffer.allocate(128 * 1024).position(100 * 1024);
+        assertThat(pair[0].exchangeOutput(tooLarge)).isNull();
+
+        ByteBuffer replacement = pair[0].exchangeOutput(large);
+        assertThat(replacement).isNotNull().isNotSameAs(large);
+        assertThat(replacement.position()).isZero();
+        assertThat(replacement.capacity()).isGreaterThanOrEqualTo(large.capacity());
+        assertThat(pair[1].pending()).isEqualTo(32 * 1024);
+        // Bytes written after the hand-over are read after it; the direction's capacity counts both.
+        assertThat(pair[0].write(ByteBuffer.wrap(new byte[64 * 1024]))).isEqualTo(32 * 1024);
+        ByteBuffer empty = ByteBuffer.allocate(40 * 1024);
+        ByteBuffer received = pair[1].exchangeInput(empty);
+        assertThat(received).isSameAs(large);
+        assertThat(received.position()).isEqualTo(32 * 1024);
+        for (int i = 0; i < received.position(); i++) {
+            assertThat(received.get(i)).isEqualTo((byte) i);
+        }
+        assertThat(pair[1].exchangeInput(ByteBuffer.allocate(40 * 1024))).isNull();
+        assertThat(pair[1].pending()).isEqualTo(32 * 1024);
+        ByteBuffer rest = ByteBuffer.allocate(64 * 1024);
+        assertThat(pair[1].read(rest)).isEqualTo(32 * 1024);
+        // The reader's old buffer circulates back to the writer.
+        ByteBuffer filled = ByteBuffer.allocate(40 * 1024).position(20 * 1024);
+        assertThat(pair[0].exchangeOutput(filled)).isSameAs(empty);
+        // A reader that copies takes handed-over bytes as any others.
+        ByteBuffer copied = ByteBuffer.allocate(64 * 1024);
+        assertThat(pair[1].read(copied)).isEqualTo(20 * 1024);
+        pair[1].close();
+        assertThatIOException().isThrownBy(() -> pair[0].exchangeOutput(ByteBuffer.allocate(16 * 1024)
+                .position(10 * 1024)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void connectionsOverMemoryTransportsHandRecordsOverWithoutCopying(String protocol) throws Exception {
+        List<String> debug = new CopyOnWriteArrayList<>();
+        TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
+        TlsContext client = Loopback.context(Loopback.client().debug((level, connection, message) -> debug.add(message),
+                io.managedtls.core.debug.TlsDebugListener.LEVEL_RECORD));
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        java.util.Random random = new java.util.Random(11);
+        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
+        for (int i = 0; i < 64; i++) {
+            // Sizes around a record and two, and small writes that are copied, in one stream.
+            byte[] data = new byte[(i % 4 == 3) ? 100 : 16 * 1024 * (1 + i % 2) + random.nextInt(64)];
+            random.nextBytes(data);
+            ByteBuffer source = ByteBuffer.wrap(data);
+            while (source.hasRemaining()) {
+                assertThat(Loopback.until(() -> clientSide.write(source))).isPositive();
+            }
+            sent.write(data);
+            while (received.size() < sent.size()) {
+                int n = Loopback.until(() -> serverSide.read(sink.clear()));
+                received.write(sink.array(), 0, n);
+            }
+        }
+        assertThat(received.toByteArray()).isEqualTo(sent.toByteArray());
+        assertThat(debug).anyMatch((message) -> message.startsWith("handed over "));
         clientSide.close();
         serverSide.close();
     }
