@@ -23,4 +23,10 @@ public abstract class HandshakeParameters {
     /** The capacity of each direction of a handshake's in-memory transport: any handshake flight fits. */
     static final int TRANSPORT_CAPACITY = 32 * 1024;
 
+    /**
+     * Makes the contexts for the protocol and key; JMH calls it once per trial, {@link PairedComparison} once per run.
+     * @throws Exception if the contexts cannot be made or their first handshake fails
+     */
+    public abstract void setUp() throws Exception;
+
 }

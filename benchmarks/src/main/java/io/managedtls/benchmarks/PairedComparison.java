@@ -2,7 +2,6 @@ package io.managedtls.benchmarks;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -115,6 +114,14 @@ public final class PairedComparison {
         return state;
     }
 
+    private static <T extends HandshakeParameters> T prepared(T state, String protocol, KeyAlgorithm key)
+            throws Exception {
+        state.protocol = protocol;
+        state.key = key;
+        state.setUp();
+        return state;
+    }
+
     private static double quantile(double[] sorted, double q) {
         return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
     }
@@ -154,13 +161,8 @@ public final class PairedComparison {
     }
 
     private static Workloads fullHandshakes(String protocol, KeyAlgorithm key) throws Exception {
-        FullHandshakeBenchmark.Raw raw = new FullHandshakeBenchmark.Raw();
-        FullHandshakeBenchmark.Ours ours = new FullHandshakeBenchmark.Ours();
-        for (FullHandshakeBenchmark.CacheParameters state : Arrays.asList(raw, ours)) {
-            state.protocol = protocol;
-            state.key = key;
-            state.setUp();
-        }
+        FullHandshakeBenchmark.Raw raw = prepared(new FullHandshakeBenchmark.Raw(), protocol, key);
+        FullHandshakeBenchmark.Ours ours = prepared(new FullHandshakeBenchmark.Ours(), protocol, key);
         Map<String, Operation> operations = new LinkedHashMap<>();
         operations.put("raw", raw::handshake);
         operations.put("ours", ours::handshake);
@@ -169,14 +171,8 @@ public final class PairedComparison {
     }
 
     private static Workloads resumedHandshakes(String protocol, KeyAlgorithm key) throws Exception {
-        ResumedHandshakeBenchmark.Raw raw = new ResumedHandshakeBenchmark.Raw();
-        raw.protocol = protocol;
-        raw.key = key;
-        raw.setUp();
-        ResumedHandshakeBenchmark.Ours ours = new ResumedHandshakeBenchmark.Ours();
-        ours.protocol = protocol;
-        ours.key = key;
-        ours.setUp();
+        ResumedHandshakeBenchmark.Raw raw = prepared(new ResumedHandshakeBenchmark.Raw(), protocol, key);
+        ResumedHandshakeBenchmark.Ours ours = prepared(new ResumedHandshakeBenchmark.Ours(), protocol, key);
         Map<String, Operation> operations = new LinkedHashMap<>();
         operations.put("raw", raw::resume);
         operations.put("ours", ours::resume);
