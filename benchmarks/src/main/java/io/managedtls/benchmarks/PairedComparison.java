@@ -163,19 +163,20 @@ public final class PairedComparison {
     private static Workloads fullHandshakes(String protocol, KeyAlgorithm key) throws Exception {
         FullHandshakeBenchmark.Raw raw = prepared(new FullHandshakeBenchmark.Raw(), protocol, key);
         FullHandshakeBenchmark.Ours ours = prepared(new FullHandshakeBenchmark.Ours(), protocol, key);
-        Map<String, Operation> operations = new LinkedHashMap<>();
-        operations.put("raw", raw::handshake);
-        operations.put("ours", ours::handshake);
-        return new Workloads(operations, 0, () -> {
-        });
+        return rawAndOurs(raw::handshake, ours::handshake);
     }
 
     private static Workloads resumedHandshakes(String protocol, KeyAlgorithm key) throws Exception {
         ResumedHandshakeBenchmark.Raw raw = prepared(new ResumedHandshakeBenchmark.Raw(), protocol, key);
         ResumedHandshakeBenchmark.Ours ours = prepared(new ResumedHandshakeBenchmark.Ours(), protocol, key);
+        return rawAndOurs(raw::resume, ours::resume);
+    }
+
+    /** A workload of two paths counted in operations, whose states need no closing. */
+    private static Workloads rawAndOurs(Operation raw, Operation ours) {
         Map<String, Operation> operations = new LinkedHashMap<>();
-        operations.put("raw", raw::resume);
-        operations.put("ours", ours::resume);
+        operations.put("raw", raw);
+        operations.put("ours", ours);
         return new Workloads(operations, 0, () -> {
         });
     }

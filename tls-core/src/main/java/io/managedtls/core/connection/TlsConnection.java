@@ -1104,10 +1104,12 @@ public final class TlsConnection implements Closeable {
      * go to the engine, which rejects them, and so does everything once the engine's inbound side is closed.
      */
     private boolean lacksWholeRecord() {
+        // The engine's state, behind its lock, is asked last: only when the bytes alone say "wait".
+        return holdsPartOfRecordAtMost() && !this.engine.isInboundDone();
+    }
+
+    private boolean holdsPartOfRecordAtMost() {
         int held = this.netIn.position();
-        if (this.engine.isInboundDone()) {
-            return false;
-        }
         if (held == 0) {
             return true;
         }
