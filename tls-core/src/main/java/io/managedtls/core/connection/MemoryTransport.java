@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * what one end writes, the other reads.
  *
  * <p>Each direction holds at most {@code capacity} bytes. A non-blocking end returns 0 from {@code read} when nothing
- * is waiting and from {@code write} when the direction is full; a blocking end waits. Closing an end lets the other
+ * is waiting and from {@code write} when the direction is full; a blocking end waits. A direction's buffer grows as
+ * bytes wait in it, so that a pair of a large capacity costs little until it is used. Closing an end lets the other
  * read what was already written, then end-of-stream. Thread-safe.
  *
  * <p>Between two {@link TlsConnection}s a pair copies nothing for large flushes: the writing connection hands its
@@ -30,6 +31,9 @@ public final class MemoryTransport implements Transport {
 
     /** Below this many bytes, copying costs less than handing a buffer over. */
     static final int EXCHANGE_MINIMUM = 8192;
+
+    /** The first size of a direction's ring, which grows up to the capacity as bytes wait in it. */
+    static final int INITIAL_RING = 4096;
 
     private final Pipe incoming;
 
@@ -144,7 +148,8 @@ public final class MemoryTransport implements Transport {
 
         private final int capacity;
 
-        private final ByteBuffer ring;
+        /** Allocated at the first plain write and grown as needed: a pair costs little until bytes wait in it. */
+        private ByteBuffer ring = ByteBuffer.allocate(0);
 
         /** Bytes handed over, read before the ring's; in read mode. */
         private @Nullable ByteBuffer handedOver;
@@ -155,8 +160,6 @@ public final class MemoryTransport implements Transport {
 
         Pipe(int capacity) {
             this.capacity = capacity;
-            // Kept in write mode: position is the end of the bytes held.
-            this.ring = ByteBuffer.allocate(capacity);
         }
 
         int size() {
@@ -281,6 +284,7 @@ public final class MemoryTransport implements Transport {
                         continue;
                     }
                     int n = Math.min(room, source.remaining());
+                    ensureRoom(n);
                     this.ring.put(this.ring.position(), source, source.position(), n);
                     this.ring.position(this.ring.position() + n);
                     source.position(source.position() + n);
@@ -292,6 +296,18 @@ public final class MemoryTransport implements Transport {
             finally {
                 this.lock.unlock();
             }
+        }
+
+        /** Grows the ring, kept in write mode, to take n more bytes; the capacity check was made by the caller. */
+        private void ensureRoom(int n) {
+            if (this.ring.remaining() >= n) {
+                return;
+            }
+            int size = Math.min(this.capacity, Math.max(Math.max(INITIAL_RING, 2 * this.ring.capacity()),
+                    this.ring.position() + n));
+            ByteBuffer grown = ByteBuffer.allocate(size);
+            grown.put(this.ring.flip());
+            this.ring = grown;
         }
 
         void close() {

@@ -122,6 +122,14 @@ public final class TlsConnection implements Closeable {
     /** Below this room a read goes through appIn; a full TLS record's plaintext is 16 KiB. */
     private static final int DIRECT_UNWRAP_MINIMUM = 16384;
 
+    /** A flag of {@link #activity}: the connection was closed, its buffers go back when no operation runs. */
+    private static final int CLOSE_REQUESTED = 1 << 30;
+
+    /** A flag of {@link #activity}: the buffers went back to the pool. */
+    private static final int RELEASED = 1 << 29;
+
+    private static final BufferPool buffers = BufferPool.SHARED;
+
     private final TlsConfig config;
 
     private final SSLEngine engine;
@@ -133,6 +141,16 @@ public final class TlsConnection implements Closeable {
     private final HandshakeObserver observer = new HandshakeObserver();
 
     private final AtomicInteger tasksRunning = new AtomicInteger();
+
+    /**
+     * The operations in progress, with the flags of a close: the buffers go back to the pool only once the close and
+     * every operation have ended, so that an application that closes a connection from another thread than the one
+     * reading it never has a buffer reused under a running operation.
+     */
+    private final AtomicInteger activity = new AtomicInteger();
+
+    /** Whether appIn ever held decrypted data, which is wiped before the buffer goes back to the pool. */
+    private boolean plaintextBuffered;
 
     /** Encrypted bytes received and not yet unwrapped; in write mode. */
     private ByteBuffer netIn;
@@ -219,9 +237,9 @@ public final class TlsConnection implements Closeable {
         // record arrives: an idle connection costs little. SSLEngine.wrap wants a whole packet's room in its
         // destination; the extra room lets a handshake flight of several records gather and leave in one write.
         SSLSession initial = engine.getSession();
-        this.netIn = ByteBuffer.allocate(Math.min(INITIAL_INPUT_BUFFER, initial.getPacketBufferSize()));
-        this.netOut = ByteBuffer.allocate(initial.getPacketBufferSize() + FLIGHT_ROOM);
-        this.appIn = ByteBuffer.allocate(Math.min(INITIAL_INPUT_BUFFER, initial.getApplicationBufferSize()));
+        this.netIn = buffers.acquire(Math.min(INITIAL_INPUT_BUFFER, initial.getPacketBufferSize()));
+        this.netOut = buffers.acquire(initial.getPacketBufferSize() + FLIGHT_ROOM);
+        this.appIn = buffers.acquire(Math.min(INITIAL_INPUT_BUFFER, initial.getApplicationBufferSize()));
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -238,6 +256,16 @@ public final class TlsConnection implements Closeable {
      * {@link TlsError#FATAL_ALERT_RECEIVED}, {@link TlsError#TIMEOUT}, ...) or the connection is closed
      */
     public int handshake() throws TlsException {
+        enter();
+        try {
+            return handshakeNow();
+        }
+        finally {
+            exit();
+        }
+    }
+
+    private int handshakeNow() throws TlsException {
         checkNotFailed();
         if (this.state == HandshakeState.NEW) {
             startHandshake(false);
@@ -271,6 +299,16 @@ public final class TlsConnection implements Closeable {
      * @throws TlsException on a failure, {@link TlsError#CONN_EOF} when the transport ends without close_notify
      */
     public int read(ByteBuffer destination) throws TlsException {
+        enter();
+        try {
+            return readNow(destination);
+        }
+        finally {
+            exit();
+        }
+    }
+
+    private int readNow(ByteBuffer destination) throws TlsException {
         int handshake = handshakeIfNeeded();
         if (handshake < 0) {
             return handshake;
@@ -330,6 +368,16 @@ public final class TlsConnection implements Closeable {
      * @throws TlsException on a failure, or {@link TlsError#BAD_INPUT_DATA} after close_notify was sent
      */
     public int write(ByteBuffer source) throws TlsException {
+        enter();
+        try {
+            return writeNow(source);
+        }
+        finally {
+            exit();
+        }
+    }
+
+    private int writeNow(ByteBuffer source) throws TlsException {
         int handshake = handshakeIfNeeded();
         if (handshake < 0) {
             return handshake;
@@ -390,12 +438,16 @@ public final class TlsConnection implements Closeable {
      * @throws TlsException if the transport fails
      */
     public int flush() throws TlsException {
-        checkNotFailed();
+        enter();
         try {
+            checkNotFailed();
             return flushOutput() ? 0 : WANT_WRITE;
         }
         catch (IOException | RuntimeException ex) {
             throw fail(translate(ex));
+        }
+        finally {
+            exit();
         }
     }
 
@@ -424,12 +476,22 @@ public final class TlsConnection implements Closeable {
      * protocol is TLS 1.3, which has no renegotiation
      */
     public int renegotiate() throws TlsException {
+        enter();
+        try {
+            return renegotiateNow();
+        }
+        finally {
+            exit();
+        }
+    }
+
+    private int renegotiateNow() throws TlsException {
         int handshake = handshakeIfNeeded();
         if (handshake < 0) {
             return handshake;
         }
         if (this.state == HandshakeState.RENEGOTIATING) {
-            return handshake();
+            return handshakeNow();
         }
         if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
             throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "Renegotiation is disabled for context '"
@@ -446,7 +508,7 @@ public final class TlsConnection implements Closeable {
         catch (SSLException ex) {
             throw fail(translate(ex));
         }
-        return handshake();
+        return handshakeNow();
     }
 
     /**
@@ -456,6 +518,16 @@ public final class TlsConnection implements Closeable {
      * @throws TlsException if the transport fails
      */
     public int closeNotify() throws TlsException {
+        enter();
+        try {
+            return closeNotifyNow();
+        }
+        finally {
+            exit();
+        }
+    }
+
+    private int closeNotifyNow() throws TlsException {
         if (this.failure != null) {
             // A failed connection has sent its alert, or ended its transport, already.
             return 0;
@@ -491,6 +563,17 @@ public final class TlsConnection implements Closeable {
      */
     @Override
     public void close() {
+        enter();
+        try {
+            closeNow();
+        }
+        finally {
+            this.activity.getAndAccumulate(CLOSE_REQUESTED, (current, flag) -> current | flag);
+            exit();
+        }
+    }
+
+    private void closeNow() {
         if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
             fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during the "
                     + "handshake", TlsAlert.USER_CANCELED, null));
@@ -499,7 +582,7 @@ public final class TlsConnection implements Closeable {
             ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
                     this::closeTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
             try {
-                closeNotify();
+                closeNotifyNow();
             }
             catch (TlsException | RuntimeException ex) {
                 debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
@@ -723,7 +806,7 @@ public final class TlsConnection implements Closeable {
         checkNotFailed();
         if (this.state == HandshakeState.NEW || this.state == HandshakeState.HANDSHAKING
                 || this.state == HandshakeState.RENEGOTIATING) {
-            return handshake();
+            return handshakeNow();
         }
         return 0;
     }
@@ -1007,7 +1090,7 @@ public final class TlsConnection implements Closeable {
                 this.state = this.closeNotifySent ? HandshakeState.CLOSED : HandshakeState.CLOSING;
                 // JSSE answers a TLS 1.2 close_notify with its own; send it so the peer sees a clean close.
                 if (!this.engine.isOutboundDone() && this.engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                    closeNotify();
+                    closeNotifyNow();
                 }
                 return 1;
             }
@@ -1030,7 +1113,7 @@ public final class TlsConnection implements Closeable {
             throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer attempted a renegotiation, which is "
                     + "disabled for context '" + this.info.context() + "'; the connection is closed");
         }
-        int result = handshake();
+        int result = handshakeNow();
         return (result == 0) ? 1 : result;
     }
 
@@ -1085,6 +1168,9 @@ public final class TlsConnection implements Closeable {
             }
             finally {
                 this.netIn.compact();
+            }
+            if (target == this.appIn && result.bytesProduced() > 0) {
+                this.plaintextBuffered = true;
             }
             if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.appIn) {
                 if (result.bytesConsumed() > 0 && debugs(TlsDebugListener.LEVEL_RECORD)) {
@@ -1219,16 +1305,49 @@ public final class TlsConnection implements Closeable {
         }
     }
 
-    private static ByteBuffer grow(ByteBuffer buffer, int sessionSize) {
+    private ByteBuffer grow(ByteBuffer buffer, int sessionSize) {
         return resize(buffer, Math.max(buffer.capacity() * 2, buffer.position() + sessionSize));
     }
 
-    /** Returns a buffer of the capacity, in write mode, holding what the buffer held. */
-    private static ByteBuffer resize(ByteBuffer buffer, int capacity) {
-        ByteBuffer resized = ByteBuffer.allocate(Math.max(capacity, buffer.position()));
+    /**
+     * Returns a buffer of the capacity, in write mode, holding what the buffer held, which goes back to the pool
+     * (wiped first when it is appIn and held decrypted data).
+     */
+    private ByteBuffer resize(ByteBuffer buffer, int capacity) {
+        ByteBuffer resized = buffers.acquire(Math.max(capacity, buffer.position()));
         buffer.flip();
         resized.put(buffer);
+        if (buffer == this.appIn && this.plaintextBuffered) {
+            Arrays.fill(buffer.array(), (byte) 0);
+        }
+        buffers.release(buffer);
         return resized;
+    }
+
+    /** Counts an operation in; every public operation that touches the buffers runs between enter and exit. */
+    private void enter() {
+        this.activity.incrementAndGet();
+    }
+
+    /** Counts an operation out; the last one out after a close gives the buffers back. */
+    private void exit() {
+        if (this.activity.decrementAndGet() == CLOSE_REQUESTED
+                && this.activity.compareAndSet(CLOSE_REQUESTED, RELEASED)) {
+            releaseBuffers();
+        }
+    }
+
+    /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
+    private void releaseBuffers() {
+        if (this.plaintextBuffered) {
+            Arrays.fill(this.appIn.array(), (byte) 0);
+        }
+        buffers.release(this.netIn);
+        buffers.release(this.netOut);
+        buffers.release(this.appIn);
+        this.netIn = ByteBuffer.allocate(0);
+        this.netOut = ByteBuffer.allocate(0);
+        this.appIn = ByteBuffer.allocate(0);
     }
 
     private void observeOutbound(int offset, int length) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,7 +37,7 @@ public final class CaffeineSessionCache implements TlsSessionCache {
 
     private static final Logger logger = Logger.getLogger(CaffeineSessionCache.class.getName());
 
-    private final Cache<String, SessionRecord> cache;
+    private final Cache<String, Entry> cache;
 
     private final ConcurrentStatsCounter statsCounter = new ConcurrentStatsCounter();
 
@@ -45,12 +46,12 @@ public final class CaffeineSessionCache implements TlsSessionCache {
     private CaffeineSessionCache(Builder builder) {
         RemovalListener listener = builder.removalListener;
         Duration timeToLive = builder.timeToLive;
-        Caffeine<String, SessionRecord> caffeine = Caffeine.newBuilder().maximumSize(builder.maximumSize)
+        Caffeine<String, Entry> caffeine = Caffeine.newBuilder().maximumSize(builder.maximumSize)
                 .executor(Runnable::run).recordStats(() -> this.statsCounter)
                 .expireAfter(new FixedLifetime(timeToLive))
-                .removalListener((String key, SessionRecord value, RemovalCause cause) -> {
+                .removalListener((String key, Entry value, RemovalCause cause) -> {
                     if (value != null && cause != RemovalCause.REPLACED) {
-                        notify(listener, value, cause);
+                        notify(listener, value.record, cause);
                     }
                 });
         if (builder.ticker != null) {
@@ -81,24 +82,20 @@ public final class CaffeineSessionCache implements TlsSessionCache {
 
     @Override
     public Optional<SessionRecord> get(String id) {
-        return Optional.ofNullable(this.cache.asMap().get(id));
+        Entry entry = this.cache.asMap().get(id);
+        return (entry != null) ? Optional.of(entry.record) : Optional.empty();
     }
 
     @Override
     public void put(SessionRecord session) {
-        this.cache.put(session.id(), session);
+        this.cache.put(session.id(), new Entry(session));
     }
 
     @Override
     public Optional<SessionRecord> recordResumption(String id, Instant when) {
-        // One lookup: the map view does not count hits and misses, so they are recorded here.
-        SessionRecord resumed = this.cache.asMap().computeIfPresent(id, (key, session) -> session.withResumption(when));
-        if (resumed == null) {
-            this.statsCounter.recordMisses(1);
-            return Optional.empty();
-        }
-        this.statsCounter.recordHits(1);
-        return Optional.of(resumed);
+        // Caffeine's read path, which counts the hit or miss; a write would cost a lock and a timer-wheel update.
+        Entry entry = this.cache.getIfPresent(id);
+        return (entry != null) ? Optional.of(entry.resumed(when)) : Optional.empty();
     }
 
     @Override
@@ -118,7 +115,9 @@ public final class CaffeineSessionCache implements TlsSessionCache {
 
     @Override
     public List<SessionRecord> snapshot() {
-        return new ArrayList<>(this.cache.asMap().values());
+        List<SessionRecord> sessions = new ArrayList<>();
+        this.cache.asMap().values().forEach((entry) -> sessions.add(entry.record));
+        return sessions;
     }
 
     @Override
@@ -150,21 +149,42 @@ public final class CaffeineSessionCache implements TlsSessionCache {
         }
     }
 
+    /**
+     * A cached session: its record, replaced by a copy at each resumption, so that a resumption is a read of the
+     * cache and a compare-and-set on the entry.
+     */
+    private static final class Entry {
+
+        private static final AtomicReferenceFieldUpdater<Entry, SessionRecord> RECORD = AtomicReferenceFieldUpdater
+                .newUpdater(Entry.class, SessionRecord.class, "record");
+
+        private volatile SessionRecord record;
+
+        Entry(SessionRecord record) {
+            this.record = record;
+        }
+
+        SessionRecord resumed(Instant when) {
+            return RECORD.updateAndGet(this, (current) -> current.withResumption(when));
+        }
+
+    }
+
     /** Counts a session's lifetime from its creation; neither reads nor updates extend it. */
-    private record FixedLifetime(Duration timeToLive) implements Expiry<String, SessionRecord> {
+    private record FixedLifetime(Duration timeToLive) implements Expiry<String, Entry> {
 
         @Override
-        public long expireAfterCreate(String key, SessionRecord value, long currentTime) {
+        public long expireAfterCreate(String key, Entry value, long currentTime) {
             return this.timeToLive.toNanos();
         }
 
         @Override
-        public long expireAfterUpdate(String key, SessionRecord value, long currentTime, long currentDuration) {
+        public long expireAfterUpdate(String key, Entry value, long currentTime, long currentDuration) {
             return currentDuration;
         }
 
         @Override
-        public long expireAfterRead(String key, SessionRecord value, long currentTime, long currentDuration) {
+        public long expireAfterRead(String key, Entry value, long currentTime, long currentDuration) {
             return currentDuration;
         }
 
