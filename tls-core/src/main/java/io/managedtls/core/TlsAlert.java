@@ -17,8 +17,11 @@ public enum TlsAlert {
 
     private final int code;
 
+    private final String rfcName;
+
     TlsAlert(int code) {
         this.code = code;
+        this.rfcName = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -34,7 +37,7 @@ public enum TlsAlert {
      * @return the RFC name
      */
     public String rfcName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return this.rfcName;
     }
 
     /**

@@ -76,8 +76,10 @@ import org.jspecify.annotations.Nullable;
  * which grow to the session's sizes (about 16 KiB each) at the first large record, and one packet plus 8 KiB for
  * encrypted output, which grows to two packets (about 33 KiB) at the first write of more than one record, so that
  * the records of a 16 KiB write leave in one transport write. A read into a buffer with room for a whole record
- * (16 KiB) is decrypted straight into it. The
- * handshake observer reads the plaintext handshake once and then stays out of the data path.
+ * (16 KiB) is decrypted straight into it. The buffers come from a pool shared by all connections and go back to it
+ * when the connection is closed and no operation of it runs any more (wiped first when they may hold decrypted data),
+ * so that opening and closing connections makes little garbage. The handshake observer reads the plaintext handshake
+ * once and then stays out of the data path.
  */
 public final class TlsConnection implements Closeable {
 
@@ -149,8 +151,11 @@ public final class TlsConnection implements Closeable {
      */
     private final AtomicInteger activity = new AtomicInteger();
 
-    /** Whether appIn ever held decrypted data, which is wiped before the buffer goes back to the pool. */
-    private boolean plaintextBuffered;
+    /**
+     * Whether application data was ever decrypted, which leaves it in appIn and, as JSSE decrypts records in place,
+     * in netIn: both are wiped before they go back to the pool.
+     */
+    private boolean applicationDataUnwrapped;
 
     /** Encrypted bytes received and not yet unwrapped; in write mode. */
     private ByteBuffer netIn;
@@ -795,6 +800,14 @@ public final class TlsConnection implements Closeable {
         return this.bytesOut;
     }
 
+    /**
+     * Returns whether the buffers went back to the pool: once closed and no operation runs any more.
+     * @return {@code true} when released
+     */
+    boolean buffersReleased() {
+        return (this.activity.get() & RELEASED) != 0;
+    }
+
     @Override
     public String toString() {
         return "TlsConnection[" + this.info + ", " + this.state + "]";
@@ -1169,8 +1182,8 @@ public final class TlsConnection implements Closeable {
             finally {
                 this.netIn.compact();
             }
-            if (target == this.appIn && result.bytesProduced() > 0) {
-                this.plaintextBuffered = true;
+            if (result.bytesProduced() > 0) {
+                this.applicationDataUnwrapped = true;
             }
             if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.appIn) {
                 if (result.bytesConsumed() > 0 && debugs(TlsDebugListener.LEVEL_RECORD)) {
@@ -1311,13 +1324,13 @@ public final class TlsConnection implements Closeable {
 
     /**
      * Returns a buffer of the capacity, in write mode, holding what the buffer held, which goes back to the pool
-     * (wiped first when it is appIn and held decrypted data).
+     * (wiped first when it may hold decrypted data).
      */
     private ByteBuffer resize(ByteBuffer buffer, int capacity) {
         ByteBuffer resized = buffers.acquire(Math.max(capacity, buffer.position()));
         buffer.flip();
         resized.put(buffer);
-        if (buffer == this.appIn && this.plaintextBuffered) {
+        if (buffer != this.netOut && this.applicationDataUnwrapped) {
             Arrays.fill(buffer.array(), (byte) 0);
         }
         buffers.release(buffer);
@@ -1339,7 +1352,8 @@ public final class TlsConnection implements Closeable {
 
     /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
     private void releaseBuffers() {
-        if (this.plaintextBuffered) {
+        if (this.applicationDataUnwrapped) {
+            Arrays.fill(this.netIn.array(), (byte) 0);
             Arrays.fill(this.appIn.array(), (byte) 0);
         }
         buffers.release(this.netIn);

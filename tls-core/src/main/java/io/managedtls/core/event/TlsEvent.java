@@ -2,6 +2,8 @@ package io.managedtls.core.event;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Set;
 
 import io.managedtls.core.TlsAlert;
@@ -52,7 +54,8 @@ public sealed interface TlsEvent {
             implements TlsEvent {
 
         public HandshakeCompleted {
-            kinds = Set.copyOf(kinds);
+            // An enum set: a copy is a bit vector, not a hash set.
+            kinds = kinds.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(kinds));
         }
 
     }

@@ -1,0 +1,294 @@
+package io.managedtls.core.connection;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.managedtls.core.TlsContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+@Timeout(60)
+class BufferPoolTests {
+
+    @Test
+    void buffersComeInWholeKibibytesAndGoBackCleared() {
+        BufferPool pool = new BufferPool(4);
+        ByteBuffer first = pool.acquire(16_709);
+        assertThat(first.capacity()).isEqualTo(17 * 1024);
+        first.put(new byte[100]).flip();
+        pool.release(first);
+        assertThat(pool.size()).isEqualTo(1);
+        ByteBuffer again = pool.acquire(17_000);
+        assertThat(again).isSameAs(first);
+        assertThat(again.position()).isZero();
+        assertThat(again.limit()).isEqualTo(again.capacity());
+        assertThat(pool.size()).isZero();
+        // Another class: a buffer of 17 KiB never serves a request for 18 KiB.
+        pool.release(again);
+        assertThat(pool.acquire(17 * 1024 + 1)).isNotSameAs(again).extracting(ByteBuffer::capacity)
+                .isEqualTo(18 * 1024);
+    }
+
+    @Test
+    void eachClassKeepsAtMostItsSlotsAndUnusableBuffersAreDropped() {
+        BufferPool pool = new BufferPool(4);
+        for (int i = 0; i < 10; i++) {
+            pool.release(ByteBuffer.allocate(4096));
+        }
+        assertThat(pool.size()).isEqualTo(4);
+        pool.release(ByteBuffer.allocateDirect(4096));
+        pool.release(ByteBuffer.allocate(8192).asReadOnlyBuffer());
+        pool.release(ByteBuffer.allocate(8192).position(1024).slice());
+        pool.release(ByteBuffer.allocate(BufferPool.LARGEST_POOLED + 1024));
+        pool.release(ByteBuffer.allocate(100));
+        assertThat(pool.size()).isEqualTo(4);
+        assertThat(pool.acquire(BufferPool.LARGEST_POOLED + 1).capacity()).isEqualTo(BufferPool.LARGEST_POOLED + 1);
+        assertThatIllegalArgumentException().isThrownBy(() -> new BufferPool(0)).withMessageContaining("slotsPerClass");
+    }
+
+    @Test
+    void concurrentThreadsNeverHoldTheSameBuffer() throws Exception {
+        BufferPool pool = new BufferPool(8);
+        Set<ByteBuffer> held = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(threads.submit(() -> {
+                    int clashes = 0;
+                    for (int i = 0; i < 20_000; i++) {
+                        ByteBuffer buffer = pool.acquire(4096);
+                        if (!held.add(buffer)) {
+                            clashes++;
+                        }
+                        buffer.put(0, (byte) i);
+                        held.remove(buffer);
+                        pool.release(buffer);
+                    }
+                    return clashes;
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS)).isZero();
+            }
+        }
+        finally {
+            threads.shutdownNow();
+        }
+        assertThat(pool.size()).isBetween(1, 8);
+    }
+
+    @Test
+    void aClosedConnectionGivesItsBuffersBack() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        assertThat(clientSide.buffersReleased()).isFalse();
+        clientSide.close();
+        serverSide.close();
+        assertThat(clientSide.buffersReleased()).isTrue();
+        assertThat(serverSide.buffersReleased()).isTrue();
+        // What a closed connection is asked afterwards is answered without its buffers.
+        assertThat(clientSide.available()).isZero();
+        assertThat(clientSide.hasPendingOutput()).isFalse();
+        assertThat(clientSide.closeNotify()).isZero();
+        clientSide.close();
+        assertThat(clientSide.buffersReleased()).isTrue();
+    }
+
+    @Test
+    void buffersStayWithAConnectionClosedFromAnotherThreadUntilItsReadEnds() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair(true, 1 << 16);
+        HeldReads held = new HeldReads(pair[0]);
+        TlsConnection clientSide = client.newConnection(held, "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        CompletableFuture<Void> serverHandshake = CompletableFuture.runAsync(() -> {
+            try {
+                serverSide.handshake();
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        clientSide.handshake();
+        serverHandshake.get(10, TimeUnit.SECONDS);
+        held.holdNextRead();
+        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return clientSide.read(ByteBuffer.allocate(100));
+            }
+            catch (Exception ex) {
+                return Integer.MIN_VALUE;
+            }
+        });
+        assertThat(held.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        // This transport does not wake a blocked read on close, as some do not: the reader is still inside.
+        clientSide.close();
+        assertThat(clientSide.buffersReleased()).isFalse();
+        held.release.countDown();
+        read.get(10, TimeUnit.SECONDS);
+        assertThat(clientSide.buffersReleased()).isTrue();
+        serverSide.close();
+    }
+
+    @Test
+    void decryptedBytesLeftUnreadAreWipedBeforeTheirBufferIsPooled() throws Exception {
+        // An empty shared pool, so that every buffer of the connections is pooled on close and scanned below.
+        drainSharedPool();
+        assertThat(BufferPool.SHARED.size()).isZero();
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        byte[] secret = "a secret that must not outlive its connection".repeat(200).getBytes(StandardCharsets.UTF_8);
+        Loopback.until(() -> serverSide.write(ByteBuffer.wrap(secret)));
+        // A small read decrypts the whole record into the connection's own buffer and leaves most of it there.
+        assertThat(Loopback.until(() -> clientSide.read(ByteBuffer.allocate(10)))).isEqualTo(10);
+        assertThat(clientSide.available()).isGreaterThan(1000);
+        clientSide.close();
+        serverSide.close();
+        assertThat(BufferPool.SHARED.size()).isGreaterThanOrEqualTo(3);
+        byte[] marker = "must not outlive".getBytes(StandardCharsets.UTF_8);
+        List<ByteBuffer> pooled = drainSharedPool();
+        assertThat(pooled).hasSizeGreaterThanOrEqualTo(3);
+        for (ByteBuffer buffer : pooled) {
+            assertThat(indexOf(buffer.array(), marker)).as("a pooled buffer of %d bytes", buffer.capacity())
+                    .isEqualTo(-1);
+        }
+    }
+
+    /** Takes every buffer the shared pool holds; returns those of them the pool had. */
+    private static List<ByteBuffer> drainSharedPool() {
+        List<ByteBuffer> drained = new ArrayList<>();
+        for (int kibibytes = 1; kibibytes <= BufferPool.LARGEST_POOLED / 1024; kibibytes++) {
+            while (true) {
+                int before = BufferPool.SHARED.size();
+                ByteBuffer buffer = BufferPool.SHARED.acquire(kibibytes * 1024);
+                if (BufferPool.SHARED.size() == before) {
+                    break;
+                }
+                drained.add(buffer);
+            }
+        }
+        return drained;
+    }
+
+    @Test
+    void anInMemoryPairOfLargeCapacityCostsLittleUntilUsed() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+                .getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        MemoryTransport[] pair = MemoryTransport.pair(false, 64 << 20);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).isLessThan(16 * 1024);
+        byte[] bytes = new byte[3 * MemoryTransport.INITIAL_RING + 7];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31);
+        }
+        assertThat(pair[0].write(ByteBuffer.wrap(bytes, 0, 10))).isEqualTo(10);
+        assertThat(pair[0].write(ByteBuffer.wrap(bytes, 10, bytes.length - 10))).isEqualTo(bytes.length - 10);
+        ByteBuffer received = ByteBuffer.allocate(bytes.length);
+        while (received.hasRemaining()) {
+            assertThat(pair[1].read(received)).isPositive();
+        }
+        assertThat(received.array()).isEqualTo(bytes);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer: for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** A blocking transport whose next read, once asked, waits for the test, even after the transport is closed. */
+    private static final class HeldReads implements Transport {
+
+        private final MemoryTransport delegate;
+
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        private volatile boolean holding;
+
+        HeldReads(MemoryTransport delegate) {
+            this.delegate = delegate;
+        }
+
+        void holdNextRead() {
+            this.holding = true;
+        }
+
+        @Override
+        public int read(ByteBuffer destination) throws IOException {
+            if (this.holding) {
+                this.entered.countDown();
+                try {
+                    this.release.await(20, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                return -1;
+            }
+            return this.delegate.read(destination);
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            return this.delegate.write(source);
+        }
+
+        @Override
+        public boolean isBlocking() {
+            return true;
+        }
+
+        @Override
+        public void setReadTimeout(Duration timeout) {
+            this.delegate.setReadTimeout(timeout);
+        }
+
+        @Override
+        public Duration readTimeout() {
+            return this.delegate.readTimeout();
+        }
+
+        @Override
+        public void close() {
+            this.delegate.close();
+        }
+
+    }
+
+}
