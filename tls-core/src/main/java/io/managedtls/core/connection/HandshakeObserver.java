@@ -161,6 +161,14 @@ final class HandshakeObserver {
 
     private @Nullable ServerHelloInfo serverHello;
 
+    private byte @Nullable [] serverHelloBody;
+
+    private int serverHelloLength;
+
+    private boolean serverHelloAfterRetry;
+
+    private @Nullable ServerSelection serverSelection;
+
     private boolean helloRetryRequested;
 
     private boolean abbreviated;
@@ -229,6 +237,11 @@ final class HandshakeObserver {
      * @return the ServerHello, or {@code null} when none was seen whole and readable
      */
     @Nullable ServerHelloInfo serverHello() {
+        byte[] body = this.serverHelloBody;
+        if (this.serverHello == null && body != null) {
+            // Parsed whole on demand only, as the ClientHello: a handshake needs no more than the ServerSelection.
+            this.serverHello = parseServerHello(body, this.serverHelloLength, this.serverHelloAfterRetry);
+        }
         return this.serverHello;
     }
 
@@ -249,12 +262,12 @@ final class HandshakeObserver {
      * @return {@code true} when resumed, {@code false} when not or not yet known
      */
     boolean resumed() {
-        ServerHelloInfo server = this.serverHello;
+        ServerSelection server = this.serverSelection;
         if (server == null) {
             return false;
         }
-        if (TLS13.equals(server.version())) {
-            return server.pskAccepted();
+        if (server.tls13()) {
+            return server.psk();
         }
         ResumptionOffer client = this.resumptionOffer;
         boolean echoed = client != null && !server.sessionId().isEmpty()
@@ -312,7 +325,7 @@ final class HandshakeObserver {
         if (client != null) {
             parts.add(client.summary());
         }
-        ServerHelloInfo server = this.serverHello;
+        ServerHelloInfo server = serverHello();
         if (server != null) {
             parts.add(server.summary());
         }
@@ -464,6 +477,34 @@ final class HandshakeObserver {
             }
         }
         return new ResumptionOffer(sessionId.hex(), psk, tls13);
+    }
+
+    private static @Nullable ServerSelection readServerSelection(byte[] body, int length) {
+        Reader hello = new Reader(body, 0, length);
+        int version = hello.u16();
+        hello.skip(RANDOM_LENGTH);
+        Reader sessionId = hello.vector(1);
+        hello.u16();
+        hello.u8();
+        if (!hello.intact()) {
+            return null;
+        }
+        boolean psk = false;
+        Reader extensions = hello.extensions();
+        for (int count = 0; extensions.remaining() >= 4 && count < MAX_LIST_ENTRIES; count++) {
+            int type = extensions.u16();
+            Reader data = extensions.vector(2);
+            if (type == PRE_SHARED_KEY) {
+                psk = true;
+            }
+            else if (type == SUPPORTED_VERSIONS) {
+                int selected = data.u16();
+                if (data.intact()) {
+                    version = selected;
+                }
+            }
+        }
+        return new ServerSelection(sessionId.hex(), psk, version == TLS13_CODE);
     }
 
     private static @Nullable ServerHelloInfo parseServerHello(byte[] body, int length, boolean afterRetry) {
@@ -679,7 +720,7 @@ final class HandshakeObserver {
         }
 
         private void encrypted(boolean changeCipherSpec) {
-            if (HandshakeObserver.this.helloRetryRequested && HandshakeObserver.this.serverHello == null) {
+            if (HandshakeObserver.this.helloRetryRequested && HandshakeObserver.this.serverSelection == null) {
                 // RFC 8446 appendix D.4: the compatibility ChangeCipherSpec around a HelloRetryRequest precedes
                 // a plaintext ClientHello or ServerHello.
                 return;
@@ -789,19 +830,21 @@ final class HandshakeObserver {
                 return;
             }
             message(this, "ServerHello");
-            if (HandshakeObserver.this.serverHello != null) {
+            if (HandshakeObserver.this.serverSelection != null) {
                 return;
             }
-            ServerHelloInfo info = parseServerHello(body, this.messageLength,
-                    HandshakeObserver.this.helloRetryRequested);
-            if (info == null) {
+            ServerSelection selection = readServerSelection(body, this.messageLength);
+            if (selection == null) {
                 // Without the version there is no telling plaintext from encrypted in what follows.
                 this.done = true;
                 return;
             }
-            HandshakeObserver.this.serverHello = info;
+            HandshakeObserver.this.serverSelection = selection;
+            HandshakeObserver.this.serverHelloBody = body;
+            HandshakeObserver.this.serverHelloLength = this.messageLength;
+            HandshakeObserver.this.serverHelloAfterRetry = HandshakeObserver.this.helloRetryRequested;
             this.sentServerHello = true;
-            if (TLS13.equals(info.version())) {
+            if (selection.tls13()) {
                 this.done = true;
             }
         }
@@ -815,6 +858,15 @@ final class HandshakeObserver {
      * @param tls13 whether its supported_versions extension offers TLS 1.3
      */
     record ResumptionOffer(String sessionId, boolean psk, boolean tls13) {
+    }
+
+    /**
+     * What a ServerHello says about resumption, read without parsing the rest of it.
+     * @param sessionId the legacy session id in lower-case hexadecimal, empty when none
+     * @param psk whether the server accepted a pre-shared key
+     * @param tls13 whether the server selected TLS 1.3
+     */
+    private record ServerSelection(String sessionId, boolean psk, boolean tls13) {
     }
 
     /**
