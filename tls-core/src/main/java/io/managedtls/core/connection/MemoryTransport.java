@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * what one end writes, the other reads.
  *
  * <p>Each direction holds at most {@code capacity} bytes. A non-blocking end returns 0 from {@code read} when nothing
- * is waiting and from {@code write} when the direction is full; a blocking end waits. A direction's buffer grows as
- * bytes wait in it, so that a pair of a large capacity costs little until it is used. Closing an end lets the other
+ * is waiting and from {@code write} when the direction is full; a blocking end waits. A direction holds a buffer,
+ * taken from the pool the connections share, only while bytes wait in it, so that a pair costs little until used. Closing an end lets the other
  * read what was already written, then end-of-stream. Thread-safe.
  *
  * <p>Between two {@link TlsConnection}s a pair copies nothing for large flushes: the writing connection hands its
@@ -148,8 +148,13 @@ public final class MemoryTransport implements Transport {
 
         private final int capacity;
 
-        /** Allocated at the first plain write and grown as needed: a pair costs little until bytes wait in it. */
-        private ByteBuffer ring = ByteBuffer.allocate(0);
+        private final ByteBuffer none = ByteBuffer.allocate(0);
+
+        /**
+         * Taken from the pool when bytes are written and given back when they have all been read, growing as needed:
+         * a direction holds memory only while bytes wait in it.
+         */
+        private ByteBuffer ring = this.none;
 
         /** Bytes handed over, read before the ring's; in read mode. */
         private @Nullable ByteBuffer handedOver;
@@ -188,9 +193,13 @@ public final class MemoryTransport implements Transport {
                     return null;
                 }
                 ByteBuffer replacement = this.spare;
-                // Allocated only until buffers of the writer's size circulate.
-                replacement = (replacement != null && replacement.capacity() >= filled.capacity()) ? replacement
-                        : ByteBuffer.allocate(filled.capacity());
+                // Taken from the pool only until buffers of the writer's size circulate.
+                if (replacement == null || replacement.capacity() < filled.capacity()) {
+                    if (replacement != null) {
+                        BufferPool.SHARED.release(replacement);
+                    }
+                    replacement = BufferPool.SHARED.acquire(filled.capacity());
+                }
                 this.spare = null;
                 this.handedOver = filled.flip();
                 this.changed.signalAll();
@@ -224,6 +233,12 @@ public final class MemoryTransport implements Transport {
             ByteBuffer current = this.spare;
             if (current == null || buffer.capacity() > current.capacity()) {
                 this.spare = buffer.clear();
+                if (current != null) {
+                    BufferPool.SHARED.release(current);
+                }
+            }
+            else {
+                BufferPool.SHARED.release(buffer);
             }
         }
 
@@ -259,6 +274,10 @@ public final class MemoryTransport implements Transport {
                 destination.position(destination.position() + n);
                 this.ring.flip().position(n);
                 this.ring.compact();
+                if (this.ring.position() == 0 && this.ring != this.none) {
+                    BufferPool.SHARED.release(this.ring);
+                    this.ring = this.none;
+                }
                 this.changed.signalAll();
                 return n;
             }
@@ -305,8 +324,11 @@ public final class MemoryTransport implements Transport {
             }
             int size = Math.min(this.capacity, Math.max(Math.max(INITIAL_RING, 2 * this.ring.capacity()),
                     this.ring.position() + n));
-            ByteBuffer grown = ByteBuffer.allocate(size);
+            ByteBuffer grown = BufferPool.SHARED.acquire(size);
             grown.put(this.ring.flip());
+            if (this.ring != this.none) {
+                BufferPool.SHARED.release(this.ring);
+            }
             this.ring = grown;
         }
 
