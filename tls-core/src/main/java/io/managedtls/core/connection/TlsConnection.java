@@ -166,6 +166,15 @@ public final class TlsConnection implements Closeable {
     /** Decrypted bytes not yet read by the application; in write mode. */
     private ByteBuffer appIn;
 
+    /**
+     * Whether an unwrap answered CLOSED: the engine's inbound side is done, which it then reports without any input.
+     * Kept here so that the data path never asks the engine's state behind its lock.
+     */
+    private boolean inboundClosed;
+
+    /** The session's packet size, known again at each handshake's end: asked of JSSE once, not at each write. */
+    private int packetSize;
+
     private HandshakeState state = HandshakeState.NEW;
 
     private long handshakeStartNanos;
@@ -242,6 +251,7 @@ public final class TlsConnection implements Closeable {
         // record arrives: an idle connection costs little. SSLEngine.wrap wants a whole packet's room in its
         // destination; the extra room lets a handshake flight of several records gather and leave in one write.
         SSLSession initial = engine.getSession();
+        this.packetSize = initial.getPacketBufferSize();
         this.netIn = buffers.acquire(Math.min(INITIAL_INPUT_BUFFER, initial.getPacketBufferSize()));
         this.netOut = buffers.acquire(initial.getPacketBufferSize() + FLIGHT_ROOM);
         this.appIn = buffers.acquire(Math.min(INITIAL_INPUT_BUFFER, initial.getApplicationBufferSize()));
@@ -395,7 +405,7 @@ public final class TlsConnection implements Closeable {
             if (!flushOutput()) {
                 return WANT_WRITE;
             }
-            int packet = this.engine.getSession().getPacketBufferSize();
+            int packet = this.packetSize;
             if (source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE && this.netOut.capacity() < 2 * packet) {
                 // A write of more than one record: with room for two, the records of a 16 KiB write (JSSE's TLS 1.3
                 // cuts it into 16367 + 17 bytes) leave in one transport write instead of two.
@@ -915,6 +925,7 @@ public final class TlsConnection implements Closeable {
 
     private void completeHandshake() {
         SSLSession established = this.engine.getSession();
+        this.packetSize = established.getPacketBufferSize();
         boolean resumed;
         Set<HandshakeKind> handshakeKinds = EnumSet.noneOf(HandshakeKind.class);
         if (this.renegotiating) {
@@ -1185,6 +1196,9 @@ public final class TlsConnection implements Closeable {
             if (result.bytesProduced() > 0) {
                 this.applicationDataUnwrapped = true;
             }
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                this.inboundClosed = true;
+            }
             if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.appIn) {
                 if (result.bytesConsumed() > 0 && debugs(TlsDebugListener.LEVEL_RECORD)) {
                     debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed() + " bytes into "
@@ -1203,8 +1217,7 @@ public final class TlsConnection implements Closeable {
      * go to the engine, which rejects them, and so does everything once the engine's inbound side is closed.
      */
     private boolean lacksWholeRecord() {
-        // The engine's state, behind its lock, is asked last: only when the bytes alone say "wait".
-        return holdsPartOfRecordAtMost() && !this.engine.isInboundDone();
+        return holdsPartOfRecordAtMost() && !this.inboundClosed;
     }
 
     private boolean holdsPartOfRecordAtMost() {
