@@ -152,7 +152,7 @@ public final class MemoryTransport implements Transport {
 
         /**
          * Taken from the pool when bytes are written and given back when they have all been read, growing as needed:
-         * a direction holds memory only while bytes wait in it.
+         * a direction holds memory only while bytes wait in it (a ring larger than the pool's largest stays).
          */
         private ByteBuffer ring = this.none;
 
@@ -193,11 +193,9 @@ public final class MemoryTransport implements Transport {
                     return null;
                 }
                 ByteBuffer replacement = this.spare;
-                // Taken from the pool only until buffers of the writer's size circulate.
+                // Taken from the pool only until buffers of the writer's size circulate. Buffers that circulated are
+                // never given back to it: a reader's input buffer may hold what it decrypted in place.
                 if (replacement == null || replacement.capacity() < filled.capacity()) {
-                    if (replacement != null) {
-                        BufferPool.SHARED.release(replacement);
-                    }
                     replacement = BufferPool.SHARED.acquire(filled.capacity());
                 }
                 this.spare = null;
@@ -233,12 +231,6 @@ public final class MemoryTransport implements Transport {
             ByteBuffer current = this.spare;
             if (current == null || buffer.capacity() > current.capacity()) {
                 this.spare = buffer.clear();
-                if (current != null) {
-                    BufferPool.SHARED.release(current);
-                }
-            }
-            else {
-                BufferPool.SHARED.release(buffer);
             }
         }
 
@@ -274,7 +266,8 @@ public final class MemoryTransport implements Transport {
                 destination.position(destination.position() + n);
                 this.ring.flip().position(n);
                 this.ring.compact();
-                if (this.ring.position() == 0 && this.ring != this.none) {
+                if (this.ring.position() == 0 && this.ring != this.none
+                        && this.ring.capacity() <= BufferPool.LARGEST_POOLED) {
                     BufferPool.SHARED.release(this.ring);
                     this.ring = this.none;
                 }

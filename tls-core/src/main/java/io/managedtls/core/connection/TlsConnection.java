@@ -70,7 +70,9 @@ import org.jspecify.annotations.Nullable;
  * close_notify; {@link #close()} sends it if needed and closes the transport. Always close a connection.
  *
  * <p><b>Threading.</b> A connection is not thread-safe: one thread at a time drives it, as with mbed TLS. Its
- * listeners are called on that thread and a listener that throws never breaks it.
+ * listeners are called on that thread and a listener that throws never breaks it. The one exception is
+ * {@link #close()}, which another thread may call to end a connection whose operation blocks: it then only ends the
+ * transport, which wakes the operation, and that operation finishes the close as it returns.
  *
  * <p><b>Cost.</b> A new connection holds about 33 KiB of buffers: 4 KiB each for encrypted and decrypted input,
  * which grow to the session's sizes (about 16 KiB each) at the first large record, and one packet plus 8 KiB for
@@ -130,6 +132,9 @@ public final class TlsConnection implements Closeable {
     /** A flag of {@link #activity}: the buffers went back to the pool. */
     private static final int RELEASED = 1 << 29;
 
+    /** The bits of {@link #activity} that count the operations in progress. */
+    private static final int OPERATIONS = RELEASED - 1;
+
     private static final BufferPool buffers = BufferPool.SHARED;
 
     private final TlsConfig config;
@@ -147,15 +152,27 @@ public final class TlsConnection implements Closeable {
     /**
      * The operations in progress, with the flags of a close: the buffers go back to the pool only once the close and
      * every operation have ended, so that an application that closes a connection from another thread than the one
-     * reading it never has a buffer reused under a running operation.
+     * reading it never has a buffer reused under a running operation, nor touched by two threads.
      */
     private final AtomicInteger activity = new AtomicInteger();
 
+    /** Whether close() came while another operation ran, which then finishes the close as it ends. */
+    private volatile boolean closeDeferred;
+
     /**
-     * Whether application data was ever decrypted, which leaves it in appIn and, as JSSE decrypts records in place,
-     * in netIn: both are wiped before they go back to the pool.
+     * How far netIn and appIn were ever filled: JSSE decrypts records in place, so netIn holds decrypted handshake
+     * messages and data up to its mark, and appIn decrypted data up to its own. Both are wiped that far before they
+     * go back to the pool, which costs little for a connection that only shook hands.
      */
-    private boolean applicationDataUnwrapped;
+    private int netInFilled;
+
+    private int appInFilled;
+
+    /**
+     * Whether buffers went to or came from the peer of an in-memory pair: netIn and netOut may then hold the other
+     * connection's decrypted bytes beyond what this one knows of, so they are left to the garbage collector.
+     */
+    private boolean exchangedBuffers;
 
     /** Encrypted bytes received and not yet unwrapped; in write mode. */
     private ByteBuffer netIn;
@@ -456,10 +473,12 @@ public final class TlsConnection implements Closeable {
         enter();
         try {
             checkNotFailed();
-            return flushOutput() ? 0 : WANT_WRITE;
-        }
-        catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
+            try {
+                return flushOutput() ? 0 : WANT_WRITE;
+            }
+            catch (IOException | RuntimeException ex) {
+                throw fail(translate(ex));
+            }
         }
         finally {
             exit();
@@ -543,8 +562,8 @@ public final class TlsConnection implements Closeable {
     }
 
     private int closeNotifyNow() throws TlsException {
-        if (this.failure != null) {
-            // A failed connection has sent its alert, or ended its transport, already.
+        if (this.failure != null || buffersReleased()) {
+            // A failed connection has sent its alert, or ended its transport, already; a closed one is done.
             return 0;
         }
         try {
@@ -578,9 +597,17 @@ public final class TlsConnection implements Closeable {
      */
     @Override
     public void close() {
-        enter();
+        boolean alone = (this.activity.incrementAndGet() & OPERATIONS) == 1;
         try {
-            closeNow();
+            if (alone) {
+                closeNow();
+            }
+            else {
+                // Another thread's operation runs, a read blocked on the transport most likely: ending the transport
+                // wakes it, and the rest of the close is left to it, so that the buffers and the engine have one user.
+                this.closeDeferred = true;
+                closeTransportQuietly();
+            }
         }
         finally {
             this.activity.getAndAccumulate(CLOSE_REQUESTED, (current, flag) -> current | flag);
@@ -608,6 +635,11 @@ public final class TlsConnection implements Closeable {
                 }
             }
         }
+        finishClose();
+    }
+
+    /** Ends the transport, the state and the events of a close; touches neither the engine nor the buffers. */
+    private void finishClose() {
         closeTransportQuietly();
         if (this.state != HandshakeState.FAILED) {
             this.state = HandshakeState.CLOSED;
@@ -1193,8 +1225,8 @@ public final class TlsConnection implements Closeable {
             finally {
                 this.netIn.compact();
             }
-            if (result.bytesProduced() > 0) {
-                this.applicationDataUnwrapped = true;
+            if (target == this.appIn && this.appIn.position() > this.appInFilled) {
+                this.appInFilled = this.appIn.position();
             }
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 this.inboundClosed = true;
@@ -1258,10 +1290,14 @@ public final class TlsConnection implements Closeable {
                     ? memory.exchangeInput(this.netIn) : null;
             if (handedOver != null) {
                 this.netIn = handedOver;
+                this.exchangedBuffers = true;
                 n = handedOver.position();
             }
             else {
                 n = this.transport.read(this.netIn);
+            }
+            if (this.netIn.position() > this.netInFilled) {
+                this.netInFilled = this.netIn.position();
             }
         }
         catch (SocketTimeoutException ex) {
@@ -1307,6 +1343,7 @@ public final class TlsConnection implements Closeable {
             if (empty != null) {
                 // The peer reads this very buffer, which is no longer ours: no copy in, no copy out.
                 this.netOut = empty;
+                this.exchangedBuffers = true;
                 if (debugs(TlsDebugListener.LEVEL_RECORD)) {
                     debug(TlsDebugListener.LEVEL_RECORD, "handed over " + bytes + " bytes");
                 }
@@ -1343,11 +1380,25 @@ public final class TlsConnection implements Closeable {
         ByteBuffer resized = buffers.acquire(Math.max(capacity, buffer.position()));
         buffer.flip();
         resized.put(buffer);
-        if (buffer != this.netOut && this.applicationDataUnwrapped) {
-            Arrays.fill(buffer.array(), (byte) 0);
+        if (buffer == this.netIn) {
+            wipe(buffer, this.netInFilled);
+            this.netInFilled = resized.position();
         }
-        buffers.release(buffer);
+        else if (buffer == this.appIn) {
+            wipe(buffer, this.appInFilled);
+            this.appInFilled = resized.position();
+        }
+        if (!this.exchangedBuffers || buffer == this.appIn) {
+            buffers.release(buffer);
+        }
         return resized;
+    }
+
+    private static void wipe(ByteBuffer buffer, int filled) {
+        if (filled > 0 && buffer.hasArray()) {
+            Arrays.fill(buffer.array(), buffer.arrayOffset(), buffer.arrayOffset() + Math.min(filled,
+                    buffer.capacity()), (byte) 0);
+        }
     }
 
     /** Counts an operation in; every public operation that touches the buffers runs between enter and exit. */
@@ -1359,19 +1410,22 @@ public final class TlsConnection implements Closeable {
     private void exit() {
         if (this.activity.decrementAndGet() == CLOSE_REQUESTED
                 && this.activity.compareAndSet(CLOSE_REQUESTED, RELEASED)) {
+            if (this.closeDeferred) {
+                finishClose();
+            }
             releaseBuffers();
         }
     }
 
     /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
     private void releaseBuffers() {
-        if (this.applicationDataUnwrapped) {
-            Arrays.fill(this.netIn.array(), (byte) 0);
-            Arrays.fill(this.appIn.array(), (byte) 0);
-        }
-        buffers.release(this.netIn);
-        buffers.release(this.netOut);
+        wipe(this.appIn, this.appInFilled);
         buffers.release(this.appIn);
+        if (!this.exchangedBuffers) {
+            wipe(this.netIn, this.netInFilled);
+            buffers.release(this.netIn);
+            buffers.release(this.netOut);
+        }
         this.netIn = ByteBuffer.allocate(0);
         this.netOut = ByteBuffer.allocate(0);
         this.appIn = ByteBuffer.allocate(0);

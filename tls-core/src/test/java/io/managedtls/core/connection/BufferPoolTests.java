@@ -18,10 +18,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.managedtls.core.TlsContext;
+import io.managedtls.core.TlsError;
+import io.managedtls.core.TlsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 @Timeout(60)
@@ -108,11 +111,12 @@ class BufferPoolTests {
         serverSide.close();
         assertThat(clientSide.buffersReleased()).isTrue();
         assertThat(serverSide.buffersReleased()).isTrue();
-        // What a closed connection is asked afterwards is answered without its buffers.
-        assertThat(clientSide.available()).isZero();
-        assertThat(clientSide.hasPendingOutput()).isFalse();
+        // What a closed connection is asked afterwards is answered without its buffers, and fails nothing.
         assertThat(clientSide.closeNotify()).isZero();
+        assertThatExceptionOfType(TlsException.class).isThrownBy(clientSide::flush)
+                .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.BAD_INPUT_DATA));
         clientSide.close();
+        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
         assertThat(clientSide.buffersReleased()).isTrue();
     }
 
@@ -148,8 +152,10 @@ class BufferPoolTests {
         clientSide.close();
         assertThat(clientSide.buffersReleased()).isFalse();
         held.release.countDown();
-        read.get(10, TimeUnit.SECONDS);
+        assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(Integer.MIN_VALUE);
+        // The read ended in a failure of its transport, and finished the close on its own thread.
         assertThat(clientSide.buffersReleased()).isTrue();
+        assertThat(clientSide.state()).isEqualTo(HandshakeState.FAILED);
         serverSide.close();
     }
 
@@ -157,7 +163,6 @@ class BufferPoolTests {
     void decryptedBytesLeftUnreadAreWipedBeforeTheirBufferIsPooled() throws Exception {
         // An empty shared pool, so that every buffer of the connections is pooled on close and scanned below.
         drainSharedPool();
-        assertThat(BufferPool.SHARED.size()).isZero();
         TlsContext server = Loopback.context(Loopback.server());
         TlsContext client = Loopback.context(Loopback.client());
         MemoryTransport[] pair = MemoryTransport.pair();
@@ -177,6 +182,61 @@ class BufferPoolTests {
         assertThat(pooled).hasSizeGreaterThanOrEqualTo(3);
         for (ByteBuffer buffer : pooled) {
             assertThat(indexOf(buffer.array(), marker)).as("a pooled buffer of %d bytes", buffer.capacity())
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void buffersThatCirculatedBetweenTheEndsOfAnInMemoryPairNeverReachThePool() throws Exception {
+        drainSharedPool();
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        byte[] secret = "a secret that must not outlive its connection".repeat(400).getBytes(StandardCharsets.UTF_8);
+        // Large writes both ways, read whole: flushes of 8 KiB and more are handed over, input buffers swapped.
+        for (int round = 0; round < 3; round++) {
+            for (TlsConnection[] ends : new TlsConnection[][] { { serverSide, clientSide }, { clientSide, serverSide } }) {
+                ByteBuffer source = ByteBuffer.wrap(secret);
+                while (source.hasRemaining()) {
+                    Loopback.until(() -> ends[0].write(source));
+                }
+                ByteBuffer received = ByteBuffer.allocate(secret.length);
+                while (received.hasRemaining()) {
+                    Loopback.until(() -> ends[1].read(received));
+                }
+                assertThat(received.array()).isEqualTo(secret);
+            }
+        }
+        clientSide.close();
+        serverSide.close();
+        byte[] marker = "must not outlive".getBytes(StandardCharsets.UTF_8);
+        for (ByteBuffer buffer : drainSharedPool()) {
+            assertThat(indexOf(buffer.array(), marker)).as("a pooled buffer of %d bytes", buffer.capacity())
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void tls13HandshakeMessagesDecryptedInPlaceAreWipedToo() throws Exception {
+        drainSharedPool();
+        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.3"));
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        clientSide.close();
+        serverSide.close();
+        // TLS 1.3 sends the certificate encrypted: only the client's decryption in place could leave it in plaintext.
+        byte[] encoded = Loopback.LOCALHOST.certificate().getEncoded();
+        byte[] window = java.util.Arrays.copyOfRange(encoded, encoded.length - 64, encoded.length);
+        List<ByteBuffer> pooled = drainSharedPool();
+        assertThat(pooled).hasSizeGreaterThanOrEqualTo(3);
+        for (ByteBuffer buffer : pooled) {
+            assertThat(indexOf(buffer.array(), window)).as("a pooled buffer of %d bytes", buffer.capacity())
                     .isEqualTo(-1);
         }
     }
@@ -201,6 +261,7 @@ class BufferPoolTests {
     void anInMemoryPairOfLargeCapacityCostsLittleUntilUsed() throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
                 .getThreadMXBean();
+        MemoryTransport.pair(false, 64 << 20);
         long before = threads.getCurrentThreadAllocatedBytes();
         MemoryTransport[] pair = MemoryTransport.pair(false, 64 << 20);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
