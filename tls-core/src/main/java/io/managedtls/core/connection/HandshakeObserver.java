@@ -140,7 +140,10 @@ final class HandshakeObserver {
 
     private final Direction out = new Direction(false);
 
-    private final List<String> messages = new ArrayList<>();
+    /** The names of the messages seen, with each one's direction: joined into lines only when someone asks. */
+    private final List<String> messageNames = new ArrayList<>();
+
+    private final List<Direction> messageDirections = new ArrayList<>();
 
     private final byte[] prefix = new byte[PREFIX_LENGTH];
 
@@ -282,7 +285,11 @@ final class HandshakeObserver {
      * @return a copy of the messages seen so far
      */
     List<String> messages() {
-        return List.copyOf(this.messages);
+        List<String> lines = new ArrayList<>(this.messageNames.size());
+        for (int i = 0; i < this.messageNames.size(); i++) {
+            lines.add(this.messageDirections.get(i).arrow + this.messageNames.get(i));
+        }
+        return List.copyOf(lines);
     }
 
     /**
@@ -370,8 +377,9 @@ final class HandshakeObserver {
     }
 
     private void message(Direction direction, String name) {
-        if (this.messages.size() < MAX_MESSAGES) {
-            this.messages.add(direction.arrow + name);
+        if (this.messageNames.size() < MAX_MESSAGES) {
+            this.messageNames.add(name);
+            this.messageDirections.add(direction);
         }
         else {
             // No real handshake has this many plaintext messages: whatever this is, it is not worth following.
