@@ -72,7 +72,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threading.</b> A connection is not thread-safe: one thread at a time drives it, as with mbed TLS. Its
  * listeners are called on that thread and a listener that throws never breaks it. The one exception is
  * {@link #close()}, which another thread may call to end a connection whose operation blocks: it then only ends the
- * transport, which wakes the operation, and that operation finishes the close as it returns.
+ * transport, without close_notify, which wakes the operation (it fails with a transport error), and that operation
+ * finishes the close as it returns. A clean close, with close_notify, comes from the thread that drives the connection.
  *
  * <p><b>Cost.</b> A new connection holds about 33 KiB of buffers: 4 KiB each for encrypted and decrypted input,
  * which grow to the session's sizes (about 16 KiB each) at the first large record, and one packet plus 8 KiB for
@@ -594,6 +595,8 @@ public final class TlsConnection implements Closeable {
      * Sends close_notify when the connection is usable and not closed yet, then closes the transport. Idempotent;
      * never throws for a peer that went away. On a blocking transport the close_notify gets at most
      * {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds, so that a peer that stopped reading cannot hold the caller.
+     * Called while another thread's operation runs, it only ends the transport (see the class comment); the buffers
+     * go back to the shared pool once no operation runs any more.
      */
     @Override
     public void close() {
