@@ -160,6 +160,42 @@ class BufferPoolTests {
     }
 
     @Test
+    void aCloseFromAnotherThreadWakesABlockedSocketReadWhichFinishesTheClose() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        try (Loopback loopback = new Loopback()) {
+            CountDownLatch clientDone = new CountDownLatch(1);
+            CompletableFuture<HandshakeState> served = loopback.serve(server, true, (connection) -> {
+                connection.handshake();
+                clientDone.await(20, TimeUnit.SECONDS);
+                return connection.state();
+            });
+            TlsConnection connection = loopback.connect(client, true);
+            connection.handshake();
+            CompletableFuture<TlsException> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    connection.read(ByteBuffer.allocate(100));
+                    return null;
+                }
+                catch (TlsException ex) {
+                    return ex;
+                }
+            });
+            // The reader is blocked in the socket's read: nothing is sent to it.
+            Thread.sleep(200);
+            assertThat(read).isNotDone();
+            connection.close();
+            TlsException failure = read.get(10, TimeUnit.SECONDS);
+            assertThat(failure).isNotNull();
+            assertThat(failure.error()).isIn(TlsError.TRANSPORT_ERROR, TlsError.CONN_EOF);
+            assertThat(connection.buffersReleased()).isTrue();
+            assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+            clientDone.countDown();
+            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(HandshakeState.ESTABLISHED);
+        }
+    }
+
+    @Test
     void decryptedBytesLeftUnreadAreWipedBeforeTheirBufferIsPooled() throws Exception {
         // An empty shared pool, so that every buffer of the connections is pooled on close and scanned below.
         drainSharedPool();
