@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import io.managedtls.core.TlsContext;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
+import io.managedtls.core.config.TlsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -100,12 +101,9 @@ class BufferPoolTests {
 
     @Test
     void aClosedConnectionGivesItsBuffersBack() throws Exception {
-        TlsContext server = Loopback.context(Loopback.server());
-        TlsContext client = Loopback.context(Loopback.client());
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(pair[1]);
-        Loopback.handshakeInOneThread(clientSide, serverSide);
+        TlsConnection[] ends = shookHands(Loopback.server());
+        TlsConnection clientSide = ends[0];
+        TlsConnection serverSide = ends[1];
         assertThat(clientSide.buffersReleased()).isFalse();
         clientSide.close();
         serverSide.close();
@@ -199,12 +197,9 @@ class BufferPoolTests {
     void decryptedBytesLeftUnreadAreWipedBeforeTheirBufferIsPooled() throws Exception {
         // An empty shared pool, so that every buffer of the connections is pooled on close and scanned below.
         drainSharedPool();
-        TlsContext server = Loopback.context(Loopback.server());
-        TlsContext client = Loopback.context(Loopback.client());
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(pair[1]);
-        Loopback.handshakeInOneThread(clientSide, serverSide);
+        TlsConnection[] ends = shookHands(Loopback.server());
+        TlsConnection clientSide = ends[0];
+        TlsConnection serverSide = ends[1];
         byte[] secret = "a secret that must not outlive its connection".repeat(200).getBytes(StandardCharsets.UTF_8);
         Loopback.until(() -> serverSide.write(ByteBuffer.wrap(secret)));
         // A small read decrypts the whole record into the connection's own buffer and leaves most of it there.
@@ -225,23 +220,20 @@ class BufferPoolTests {
     @Test
     void buffersThatCirculatedBetweenTheEndsOfAnInMemoryPairNeverReachThePool() throws Exception {
         drainSharedPool();
-        TlsContext server = Loopback.context(Loopback.server());
-        TlsContext client = Loopback.context(Loopback.client());
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(pair[1]);
-        Loopback.handshakeInOneThread(clientSide, serverSide);
+        TlsConnection[] ends = shookHands(Loopback.server());
+        TlsConnection clientSide = ends[0];
+        TlsConnection serverSide = ends[1];
         byte[] secret = "a secret that must not outlive its connection".repeat(400).getBytes(StandardCharsets.UTF_8);
         // Large writes both ways, read whole: flushes of 8 KiB and more are handed over, input buffers swapped.
         for (int round = 0; round < 3; round++) {
-            for (TlsConnection[] ends : new TlsConnection[][] { { serverSide, clientSide }, { clientSide, serverSide } }) {
+            for (TlsConnection[] way : new TlsConnection[][] { { serverSide, clientSide }, { clientSide, serverSide } }) {
                 ByteBuffer source = ByteBuffer.wrap(secret);
                 while (source.hasRemaining()) {
-                    Loopback.until(() -> ends[0].write(source));
+                    Loopback.until(() -> way[0].write(source));
                 }
                 ByteBuffer received = ByteBuffer.allocate(secret.length);
                 while (received.hasRemaining()) {
-                    Loopback.until(() -> ends[1].read(received));
+                    Loopback.until(() -> way[1].read(received));
                 }
                 assertThat(received.array()).isEqualTo(secret);
             }
@@ -258,12 +250,9 @@ class BufferPoolTests {
     @Test
     void tls13HandshakeMessagesDecryptedInPlaceAreWipedToo() throws Exception {
         drainSharedPool();
-        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.3"));
-        TlsContext client = Loopback.context(Loopback.client());
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(pair[1]);
-        Loopback.handshakeInOneThread(clientSide, serverSide);
+        TlsConnection[] ends = shookHands(Loopback.server().protocols("TLSv1.3"));
+        TlsConnection clientSide = ends[0];
+        TlsConnection serverSide = ends[1];
         clientSide.close();
         serverSide.close();
         // TLS 1.3 sends the certificate encrypted: only the client's decryption in place could leave it in plaintext.
@@ -275,6 +264,17 @@ class BufferPoolTests {
             assertThat(indexOf(buffer.array(), window)).as("a pooled buffer of %d bytes", buffer.capacity())
                     .isEqualTo(-1);
         }
+    }
+
+    /** Returns a client and a server connection over an in-memory pair, their handshakes done. */
+    private static TlsConnection[] shookHands(TlsConfig.Builder serverConfig) throws Exception {
+        TlsContext server = Loopback.context(serverConfig);
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        return new TlsConnection[] { clientSide, serverSide };
     }
 
     /** Takes every buffer the shared pool holds; returns those of them the pool had. */
