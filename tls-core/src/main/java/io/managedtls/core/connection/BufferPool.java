@@ -7,12 +7,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Keeps the buffers of closed connections for new ones, so that a connection costs no allocation of its 33 KiB of
  * buffers, and a server that opens and closes connections all day makes little garbage.
  *
- * <p>Heap buffers are sorted into classes of whole kibibytes up to {@value #LARGEST_POOLED} bytes; each class keeps
- * at most a fixed number of buffers (16 in the shared pool: about 1 MiB for the four sizes a connection uses), and
- * larger or surplus buffers are left to the garbage collector. A buffer taken from the pool is cleared but not
- * zeroed: it may hold encrypted records of a closed connection or bytes an in-memory transport carried, and whoever
- * takes it only ever reads what it wrote itself. Connections wipe what JSSE decrypted in their buffers before they
- * give them back, and buffers that circulated between the two ends of an in-memory pair never come back. Lock-free: a slot is taken or filled with one compare-and-set. Thread-safe.
+ * <p>Heap buffers are sorted into classes of whole kibibytes up to {@value #LARGEST_POOLED} bytes; each class keeps at
+ * most a fixed number of buffers (16 in the shared pool: about 1 MiB for the four sizes a connection uses), and larger
+ * or surplus buffers are left to the garbage collector. A buffer taken from the pool is cleared but not zeroed: it may
+ * hold encrypted records of a closed connection or bytes an in-memory transport carried, and whoever takes it only ever
+ * reads what it wrote itself. Connections wipe what JSSE decrypted in their buffers before they give them back, and
+ * buffers that circulated between the two ends of an in-memory pair never come back. Lock-free: a slot is taken or
+ * filled with one compare-and-set. Thread-safe.
  */
 final class BufferPool {
 

@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  * what one end writes, the other reads.
  *
  * <p>Each direction holds at most {@code capacity} bytes. A non-blocking end returns 0 from {@code read} when nothing
- * is waiting and from {@code write} when the direction is full; a blocking end waits. A direction holds a buffer,
- * taken from the pool the connections share, only while bytes wait in it, so that a pair costs little until used. Closing an end lets the other
- * read what was already written, then end-of-stream. Thread-safe.
+ * is waiting and from {@code write} when the direction is full; a blocking end waits. A direction holds a buffer, taken
+ * from the pool the connections share, only while bytes wait in it, so that a pair costs little until used. Closing an
+ * end lets the other read what was already written, then end-of-stream. Thread-safe.
  *
  * <p>Between two {@link TlsConnection}s a pair copies nothing for large flushes: the writing connection hands its
  * output buffer over whole and the reading one takes it as its input buffer, so that bulk data costs what the engines
@@ -152,7 +152,7 @@ public final class MemoryTransport implements Transport {
 
         /**
          * Taken from the pool when bytes are written and given back when they have all been read, growing as needed:
-         * a direction holds memory only while bytes wait in it (a ring larger than the pool's largest stays).
+         * a direction holds memory only while bytes wait in it (a ring too large for the pool is dropped).
          */
         private ByteBuffer ring = this.none;
 
@@ -266,8 +266,7 @@ public final class MemoryTransport implements Transport {
                 destination.position(destination.position() + n);
                 this.ring.flip().position(n);
                 this.ring.compact();
-                if (this.ring.position() == 0 && this.ring != this.none
-                        && this.ring.capacity() <= BufferPool.LARGEST_POOLED) {
+                if (this.ring.position() == 0 && this.ring != this.none) {
                     BufferPool.SHARED.release(this.ring);
                     this.ring = this.none;
                 }

@@ -72,8 +72,9 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threading.</b> A connection is not thread-safe: one thread at a time drives it, as with mbed TLS. Its
  * listeners are called on that thread and a listener that throws never breaks it. The one exception is
  * {@link #close()}, which another thread may call to end a connection whose operation blocks: it then only ends the
- * transport, without close_notify, which wakes the operation (it fails with a transport error), and that operation
- * finishes the close as it returns. A clean close, with close_notify, comes from the thread that drives the connection.
+ * transport, without close_notify, which wakes the operation (it fails with a transport error), and whichever of the
+ * two ends last finishes the close. Once a close has begun, no operation starts any more. A listener that closes the
+ * connection from within an operation gets a whole close, close_notify included, as that operation ends.
  *
  * <p><b>Cost.</b> A new connection holds about 33 KiB of buffers: 4 KiB each for encrypted and decrypted input,
  * which grow to the session's sizes (about 16 KiB each) at the first large record, and one packet plus 8 KiB for
@@ -157,8 +158,14 @@ public final class TlsConnection implements Closeable {
      */
     private final AtomicInteger activity = new AtomicInteger();
 
-    /** Whether close() came while another operation ran, which then finishes the close as it ends. */
-    private volatile boolean closeDeferred;
+    /** Set first thing by close(): no operation starts after it. */
+    private volatile boolean closing;
+
+    /** The thread of the latest operation, published by the activity counter. */
+    private @Nullable Thread driver;
+
+    /** What a close during an operation left to do; written before, and read after, the counter's updates. */
+    private DeferredClose deferredClose = DeferredClose.NONE;
 
     /**
      * How far netIn and appIn were ever filled: JSSE decrypts records in place, so netIn holds decrypted handshake
@@ -553,7 +560,10 @@ public final class TlsConnection implements Closeable {
      * @throws TlsException if the transport fails
      */
     public int closeNotify() throws TlsException {
-        enter();
+        if (!tryEnter()) {
+            // Closed: its close_notify went out with the close, or never will.
+            return 0;
+        }
         try {
             return closeNotifyNow();
         }
@@ -563,8 +573,8 @@ public final class TlsConnection implements Closeable {
     }
 
     private int closeNotifyNow() throws TlsException {
-        if (this.failure != null || buffersReleased()) {
-            // A failed connection has sent its alert, or ended its transport, already; a closed one is done.
+        if (this.failure != null) {
+            // A failed connection has sent its alert, or ended its transport, already.
             return 0;
         }
         try {
@@ -596,19 +606,26 @@ public final class TlsConnection implements Closeable {
      * never throws for a peer that went away. On a blocking transport the close_notify gets at most
      * {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds, so that a peer that stopped reading cannot hold the caller.
      * Called while another thread's operation runs, it only ends the transport (see the class comment); the buffers
-     * go back to the shared pool once no operation runs any more.
+     * go back to the shared pool once no operation runs any more. Operations called after it fail, and
+     * {@link #closeNotify()} does nothing.
      */
     @Override
     public void close() {
+        this.closing = true;
         boolean alone = (this.activity.incrementAndGet() & OPERATIONS) == 1;
         try {
             if (alone) {
                 closeNow();
             }
+            else if (this.driver == Thread.currentThread()) {
+                // A listener of the running operation closes: the whole close runs when that operation ends.
+                this.deferredClose = DeferredClose.CLEAN;
+            }
             else {
                 // Another thread's operation runs, a read blocked on the transport most likely: ending the transport
-                // wakes it, and the rest of the close is left to it, so that the buffers and the engine have one user.
-                this.closeDeferred = true;
+                // wakes it, and the rest of the close is left to the last one out, so that the buffers and the
+                // engine never have two users.
+                this.deferredClose = DeferredClose.ABORT;
                 closeTransportQuietly();
             }
         }
@@ -851,6 +868,15 @@ public final class TlsConnection implements Closeable {
      */
     boolean buffersReleased() {
         return (this.activity.get() & RELEASED) != 0;
+    }
+
+    /**
+     * Returns whether buffers went to or came from the peer of an in-memory pair, so that netIn and netOut will not
+     * be pooled; for tests.
+     * @return {@code true} after a hand-over
+     */
+    boolean exchangedBuffers() {
+        return this.exchangedBuffers;
     }
 
     @Override
@@ -1404,20 +1430,65 @@ public final class TlsConnection implements Closeable {
         }
     }
 
-    /** Counts an operation in; every public operation that touches the buffers runs between enter and exit. */
-    private void enter() {
-        this.activity.incrementAndGet();
+    /**
+     * Counts an operation in; every public operation that touches the buffers runs between enter and exit. Once a
+     * close has begun no operation gets in: the closing flag is written before the close counts itself in and read
+     * after an operation counts itself in, so that either the close sees the operation or the operation sees the
+     * close.
+     * @throws TlsException with the earlier failure, or {@link TlsError#BAD_INPUT_DATA} when closed
+     */
+    private void enter() throws TlsException {
+        if (!tryEnter()) {
+            throw closedOrFailed();
+        }
     }
 
-    /** Counts an operation out; the last one out after a close gives the buffers back. */
+    private boolean tryEnter() {
+        // Published by the increment that follows, for a close on another thread to tell itself from the driver.
+        this.driver = Thread.currentThread();
+        this.activity.incrementAndGet();
+        if (this.closing) {
+            exit();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Counts an operation out. The last one out after a close finishes what the close left to it (a close_notify
+     * asked for by a listener on the driving thread, or the end of an operation another thread's close interrupted)
+     * and gives the buffers back.
+     */
     private void exit() {
         if (this.activity.decrementAndGet() == CLOSE_REQUESTED
-                && this.activity.compareAndSet(CLOSE_REQUESTED, RELEASED)) {
-            if (this.closeDeferred) {
+                && this.activity.compareAndSet(CLOSE_REQUESTED, CLOSE_REQUESTED | RELEASED)) {
+            DeferredClose deferred = this.deferredClose;
+            if (deferred == DeferredClose.CLEAN) {
+                closeNow();
+            }
+            else if (deferred == DeferredClose.ABORT) {
+                if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
+                    fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during "
+                            + "the handshake", TlsAlert.USER_CANCELED, null));
+                }
                 finishClose();
             }
             releaseBuffers();
         }
+    }
+
+    /** What a close that came during an operation left for that operation's end. */
+    private enum DeferredClose {
+
+        /** Nothing: the close ran whole. */
+        NONE,
+
+        /** A listener on the driving thread closed: close_notify and all, once the operation ends. */
+        CLEAN,
+
+        /** Another thread closed and ended the transport: the rest of the close, without touching the engine. */
+        ABORT
+
     }
 
     /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
@@ -1471,14 +1542,18 @@ public final class TlsConnection implements Closeable {
     // ---------------------------------------------------------------- failures
 
     private void checkNotFailed() throws TlsException {
+        if (this.failure != null || (this.state == HandshakeState.CLOSED && this.closedEventSent)) {
+            throw closedOrFailed();
+        }
+    }
+
+    private TlsException closedOrFailed() {
         TlsException failed = this.failure;
         if (failed != null) {
-            throw new TlsException(failed.error(), "Connection " + this.info + " failed earlier: "
+            return new TlsException(failed.error(), "Connection " + this.info + " failed earlier: "
                     + failed.getMessage(), failed.alert().orElse(null), failed);
         }
-        if (this.state == HandshakeState.CLOSED && this.closedEventSent) {
-            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
-        }
+        return new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
     }
 
     /** Records a failure, sends any alert the engine prepared, reports the failure, and returns it to throw. */

@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * that a session is invalidated in JSSE before the next handshake can resume it; expired sessions are also swept by
  * Caffeine's system scheduler. Thread-safe.
  *
- * <p>Cost: one Caffeine node, one small entry and one {@link SessionRecord} per session; README.md states the measured bytes per
- * session.
+ * <p>Cost: one Caffeine node, one small entry and one {@link SessionRecord} per session; README.md states the measured
+ * bytes per session.
  */
 public final class CaffeineSessionCache implements TlsSessionCache {
 

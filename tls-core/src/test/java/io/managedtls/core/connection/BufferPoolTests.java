@@ -2,6 +2,8 @@ package io.managedtls.core.connection;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,12 +17,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.managedtls.core.TlsAlert;
 import io.managedtls.core.TlsContext;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.config.TlsConfig;
+import io.managedtls.core.event.TlsEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -121,7 +127,8 @@ class BufferPoolTests {
     @Test
     void buffersStayWithAConnectionClosedFromAnotherThreadUntilItsReadEnds() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
-        TlsContext client = Loopback.context(Loopback.client());
+        List<TlsEvent> events = new CopyOnWriteArrayList<>();
+        TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
         MemoryTransport[] pair = MemoryTransport.pair(true, 1 << 16);
         HeldReads held = new HeldReads(pair[0]);
         TlsConnection clientSide = client.newConnection(held, "localhost", 443);
@@ -154,13 +161,15 @@ class BufferPoolTests {
         // The read ended in a failure of its transport, and finished the close on its own thread.
         assertThat(clientSide.buffersReleased()).isTrue();
         assertThat(clientSide.state()).isEqualTo(HandshakeState.FAILED);
+        assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).hasSize(1);
         serverSide.close();
     }
 
     @Test
-    void aCloseFromAnotherThreadWakesABlockedSocketReadWhichFinishesTheClose() throws Exception {
+    void aCloseFromAnotherThreadWakesABlockedSocketReadAndNoOperationStartsAfterIt() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
-        TlsContext client = Loopback.context(Loopback.client());
+        List<TlsEvent> events = new CopyOnWriteArrayList<>();
+        TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
         try (Loopback loopback = new Loopback()) {
             CountDownLatch clientDone = new CountDownLatch(1);
             CompletableFuture<HandshakeState> served = loopback.serve(server, true, (connection) -> {
@@ -168,8 +177,11 @@ class BufferPoolTests {
                 clientDone.await(20, TimeUnit.SECONDS);
                 return connection.state();
             });
-            TlsConnection connection = loopback.connect(client, true);
+            ReadSignal transport = new ReadSignal(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
+                    loopback.port())));
+            TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
             connection.handshake();
+            transport.armed = true;
             CompletableFuture<TlsException> read = CompletableFuture.supplyAsync(() -> {
                 try {
                     connection.read(ByteBuffer.allocate(100));
@@ -179,18 +191,49 @@ class BufferPoolTests {
                     return ex;
                 }
             });
-            // The reader is blocked in the socket's read: nothing is sent to it.
-            Thread.sleep(200);
-            assertThat(read).isNotDone();
+            // The reader is inside the socket's read, which nothing will answer.
+            assertThat(transport.entered.await(10, TimeUnit.SECONDS)).isTrue();
             connection.close();
             TlsException failure = read.get(10, TimeUnit.SECONDS);
             assertThat(failure).isNotNull();
             assertThat(failure.error()).isIn(TlsError.TRANSPORT_ERROR, TlsError.CONN_EOF);
             assertThat(connection.buffersReleased()).isTrue();
             assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+            assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).hasSize(1);
+            // Nothing starts after a close: reads fail, close_notify is not attempted.
+            assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(1)));
+            assertThat(connection.closeNotify()).isZero();
             clientDone.countDown();
             assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(HandshakeState.ESTABLISHED);
         }
+    }
+
+    @Test
+    void aListenerThatClosesTheConnectionDuringAnOperationGetsAWholeCloseAsItEnds() throws Exception {
+        AtomicReference<TlsConnection> self = new AtomicReference<>();
+        List<TlsEvent> events = new CopyOnWriteArrayList<>();
+        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.2"));
+        TlsContext client = Loopback.context(Loopback.client().eventListener((event) -> {
+            events.add(event);
+            if (event instanceof TlsEvent.HandshakeCompleted) {
+                self.get().close();
+                // Closing from within the operation changes nothing under it.
+                assertThat(self.get().buffersReleased()).isFalse();
+            }
+        }));
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+        self.set(clientSide);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
+        assertThat(clientSide.buffersReleased()).isTrue();
+        assertThat(events).filteredOn(TlsEvent.AlertSent.class::isInstance)
+                .extracting((event) -> ((TlsEvent.AlertSent) event).alert()).containsExactly(TlsAlert.CLOSE_NOTIFY);
+        assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).singleElement()
+                .satisfies((event) -> assertThat(((TlsEvent.Closed) event).clean()).isTrue());
+        // The close_notify record waits for the server.
+        assertThat(pair[1].pending()).isPositive();
     }
 
     @Test
@@ -238,6 +281,8 @@ class BufferPoolTests {
                 assertThat(received.array()).isEqualTo(secret);
             }
         }
+        assertThat(clientSide.exchangedBuffers()).isTrue();
+        assertThat(serverSide.exchangedBuffers()).isTrue();
         clientSide.close();
         serverSide.close();
         byte[] marker = "must not outlive".getBytes(StandardCharsets.UTF_8);
@@ -253,6 +298,8 @@ class BufferPoolTests {
         TlsConnection[] ends = shookHands(Loopback.server().protocols("TLSv1.3"));
         TlsConnection clientSide = ends[0];
         TlsConnection serverSide = ends[1];
+        // The server's flight came through the pipe's ring, so the client's input buffer is pooled, and scanned.
+        assertThat(clientSide.exchangedBuffers()).isFalse();
         clientSide.close();
         serverSide.close();
         // TLS 1.3 sends the certificate encrypted: only the client's decryption in place could leave it in plaintext.
@@ -325,6 +372,54 @@ class BufferPoolTests {
             return i;
         }
         return -1;
+    }
+
+    /** A transport that tells when a read has started, once armed. */
+    private static final class ReadSignal implements Transport {
+
+        private final Transport delegate;
+
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        volatile boolean armed;
+
+        ReadSignal(Transport delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int read(ByteBuffer destination) throws IOException {
+            if (this.armed) {
+                this.entered.countDown();
+            }
+            return this.delegate.read(destination);
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            return this.delegate.write(source);
+        }
+
+        @Override
+        public boolean isBlocking() {
+            return this.delegate.isBlocking();
+        }
+
+        @Override
+        public void setReadTimeout(Duration timeout) throws IOException {
+            this.delegate.setReadTimeout(timeout);
+        }
+
+        @Override
+        public Duration readTimeout() throws IOException {
+            return this.delegate.readTimeout();
+        }
+
+        @Override
+        public void close() throws IOException {
+            this.delegate.close();
+        }
+
     }
 
     /** A blocking transport whose next read, once asked, waits for the test, even after the transport is closed. */

@@ -228,20 +228,30 @@ class ConnectionEdgeCaseTests {
         TlsContext server = TlsContext.create("reloading", one);
         TlsContext client = Loopback.context(Loopback.client().sessionCacheSize(0));
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        // Each handshake lets the reloader reload up to 8 times while it runs: races at every step of it, and never
+        // more reloads than the 16 materials a context keeps, however slow the machine.
+        java.util.concurrent.Semaphore reloads = new java.util.concurrent.Semaphore(0);
         Thread reloader = new Thread(() -> {
             boolean flip = false;
             while (!stop.get()) {
-                server.reload(flip ? one : two);
-                flip = !flip;
-                // About a thousand reloads a second: several during each handshake, far more than any deployment, and
-                // still within the 16 materials a context keeps even when a loaded machine slows handshakes threefold.
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                try {
+                    if (reloads.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+                        server.reload(flip ? one : two);
+                        flip = !flip;
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    }
+                }
+                catch (InterruptedException ex) {
+                    return;
+                }
             }
         });
         reloader.start();
         int failures = 0;
         try {
             for (int i = 0; i < 200; i++) {
+                reloads.drainPermits();
+                reloads.release(8);
                 MemoryTransport[] pair = MemoryTransport.pair();
                 try {
                     Loopback.handshakeInOneThread(client.newConnection(pair[0], "localhost", 443),
