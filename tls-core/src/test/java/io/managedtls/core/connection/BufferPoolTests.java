@@ -130,7 +130,7 @@ class BufferPoolTests {
         List<TlsEvent> events = new CopyOnWriteArrayList<>();
         TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
         MemoryTransport[] pair = MemoryTransport.pair(true, 1 << 16);
-        HeldReads held = new HeldReads(pair[0]);
+        WatchedReads held = new WatchedReads(pair[0]);
         TlsConnection clientSide = client.newConnection(held, "localhost", 443);
         TlsConnection serverSide = server.newConnection(pair[1]);
         CompletableFuture<Void> serverHandshake = CompletableFuture.runAsync(() -> {
@@ -143,7 +143,8 @@ class BufferPoolTests {
         });
         clientSide.handshake();
         serverHandshake.get(10, TimeUnit.SECONDS);
-        held.holdNextRead();
+        held.holding = true;
+        held.armed = true;
         CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
             try {
                 return clientSide.read(ByteBuffer.allocate(100));
@@ -177,7 +178,7 @@ class BufferPoolTests {
                 clientDone.await(20, TimeUnit.SECONDS);
                 return connection.state();
             });
-            ReadSignal transport = new ReadSignal(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
+            WatchedReads transport = new WatchedReads(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
                     loopback.port())));
             TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
             connection.handshake();
@@ -374,16 +375,23 @@ class BufferPoolTests {
         return -1;
     }
 
-    /** A transport that tells when a read has started, once armed. */
-    private static final class ReadSignal implements Transport {
+    /**
+     * A transport that tells when a read has started, once armed, and can hold that read until the test releases it
+     * (then answering end of stream), even after the transport is closed, as some transports do.
+     */
+    private static final class WatchedReads implements Transport {
 
         private final Transport delegate;
 
         final CountDownLatch entered = new CountDownLatch(1);
 
+        final CountDownLatch release = new CountDownLatch(1);
+
         volatile boolean armed;
 
-        ReadSignal(Transport delegate) {
+        volatile boolean holding;
+
+        WatchedReads(Transport delegate) {
             this.delegate = delegate;
         }
 
@@ -391,6 +399,15 @@ class BufferPoolTests {
         public int read(ByteBuffer destination) throws IOException {
             if (this.armed) {
                 this.entered.countDown();
+                if (this.holding) {
+                    try {
+                        this.release.await(20, TimeUnit.SECONDS);
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return -1;
+                }
             }
             return this.delegate.read(destination);
         }
@@ -417,67 +434,6 @@ class BufferPoolTests {
 
         @Override
         public void close() throws IOException {
-            this.delegate.close();
-        }
-
-    }
-
-    /** A blocking transport whose next read, once asked, waits for the test, even after the transport is closed. */
-    private static final class HeldReads implements Transport {
-
-        private final MemoryTransport delegate;
-
-        final CountDownLatch entered = new CountDownLatch(1);
-
-        final CountDownLatch release = new CountDownLatch(1);
-
-        private volatile boolean holding;
-
-        HeldReads(MemoryTransport delegate) {
-            this.delegate = delegate;
-        }
-
-        void holdNextRead() {
-            this.holding = true;
-        }
-
-        @Override
-        public int read(ByteBuffer destination) throws IOException {
-            if (this.holding) {
-                this.entered.countDown();
-                try {
-                    this.release.await(20, TimeUnit.SECONDS);
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-                return -1;
-            }
-            return this.delegate.read(destination);
-        }
-
-        @Override
-        public int write(ByteBuffer source) throws IOException {
-            return this.delegate.write(source);
-        }
-
-        @Override
-        public boolean isBlocking() {
-            return true;
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) {
-            this.delegate.setReadTimeout(timeout);
-        }
-
-        @Override
-        public Duration readTimeout() {
-            return this.delegate.readTimeout();
-        }
-
-        @Override
-        public void close() {
             this.delegate.close();
         }
 
