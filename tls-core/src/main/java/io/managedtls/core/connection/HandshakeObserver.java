@@ -100,6 +100,10 @@ final class HandshakeObserver {
 
     private static final int TLS13_CODE = 0x0304;
 
+    private static final int OFFERS_PSK = 1;
+
+    private static final int NAMES_TLS13 = 2;
+
     // RFC 8446 section 4.1.3: a HelloRetryRequest is a ServerHello with this random, SHA-256("HelloRetryRequest").
     private static final byte[] HELLO_RETRY_REQUEST_RANDOM = HexFormat.of()
             .parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
@@ -468,23 +472,8 @@ final class HandshakeObserver {
         if (!hello.intact()) {
             return null;
         }
-        boolean psk = false;
-        boolean tls13 = false;
-        Reader extensions = hello.extensions();
-        for (int count = 0; extensions.remaining() >= 4 && count < MAX_LIST_ENTRIES; count++) {
-            int type = extensions.u16();
-            Reader data = extensions.vector(2);
-            if (type == PRE_SHARED_KEY) {
-                psk = true;
-            }
-            else if (type == SUPPORTED_VERSIONS) {
-                Reader versions = data.vector(1);
-                while (versions.remaining() >= 2) {
-                    tls13 |= versions.u16() == TLS13_CODE;
-                }
-            }
-        }
-        return new ResumptionOffer(sessionId.hex(), psk, tls13);
+        int facts = resumptionFacts(hello, false);
+        return new ResumptionOffer(sessionId.hex(), (facts & OFFERS_PSK) != 0, (facts & NAMES_TLS13) != 0);
     }
 
     private static @Nullable ServerSelection readServerSelection(byte[] body, int length) {
@@ -497,22 +486,33 @@ final class HandshakeObserver {
         if (!hello.intact()) {
             return null;
         }
-        boolean psk = false;
+        int facts = resumptionFacts(hello, true);
+        return new ServerSelection(sessionId.hex(), (facts & OFFERS_PSK) != 0,
+                (facts & NAMES_TLS13) != 0 || version == TLS13_CODE);
+    }
+
+    /**
+     * Reads the two extensions resumption depends on from a hello positioned at its extensions: whether it carries a
+     * pre_shared_key, and whether its supported_versions names TLS 1.3 (offered by a client, selected by a server).
+     * @return {@link #OFFERS_PSK} and {@link #NAMES_TLS13} as flags
+     */
+    private static int resumptionFacts(Reader hello, boolean serverHello) {
+        int facts = 0;
         Reader extensions = hello.extensions();
         for (int count = 0; extensions.remaining() >= 4 && count < MAX_LIST_ENTRIES; count++) {
             int type = extensions.u16();
             Reader data = extensions.vector(2);
             if (type == PRE_SHARED_KEY) {
-                psk = true;
+                facts |= OFFERS_PSK;
             }
             else if (type == SUPPORTED_VERSIONS) {
-                int selected = data.u16();
-                if (data.intact()) {
-                    version = selected;
+                Reader versions = serverHello ? data : data.vector(1);
+                while (versions.remaining() >= 2) {
+                    facts |= (versions.u16() == TLS13_CODE) ? NAMES_TLS13 : 0;
                 }
             }
         }
-        return new ServerSelection(sessionId.hex(), psk, version == TLS13_CODE);
+        return facts;
     }
 
     private static @Nullable ServerHelloInfo parseServerHello(byte[] body, int length, boolean afterRetry) {

@@ -81,6 +81,7 @@ class BufferPoolTests {
         try {
             List<Future<Integer>> results = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
+                int stamp = t + 1;
                 results.add(threads.submit(() -> {
                     int clashes = 0;
                     for (int i = 0; i < 20_000; i++) {
@@ -88,7 +89,12 @@ class BufferPoolTests {
                         if (!held.add(buffer)) {
                             clashes++;
                         }
-                        buffer.put(0, (byte) i);
+                        // A second owner would overwrite the stamp while this one holds the buffer.
+                        buffer.putInt(0, stamp);
+                        Thread.yield();
+                        if (buffer.getInt(0) != stamp) {
+                            clashes++;
+                        }
                         held.remove(buffer);
                         pool.release(buffer);
                     }
