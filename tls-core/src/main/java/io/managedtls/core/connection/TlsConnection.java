@@ -80,9 +80,11 @@ import org.jspecify.annotations.Nullable;
  * which grow to the session's sizes (about 16 KiB each) at the first large record, and one packet plus 8 KiB for
  * encrypted output, which grows to two packets (about 33 KiB) at the first write of more than one record, so that
  * the records of a 16 KiB write leave in one transport write. A read into a buffer with room for a whole record
- * (16 KiB) is decrypted straight into it. The buffers come from a pool shared by all connections and go back to it
- * when the connection is closed and no operation of it runs any more (wiped first when they may hold decrypted data),
- * so that opening and closing connections makes little garbage. The handshake observer reads the plaintext handshake
+ * (16 KiB) is decrypted straight into it. A connection whose writes say more follows
+ * ({@link #write(ByteBuffer, boolean)}) holds one more buffer of 16 KiB for what it holds back. The buffers come from
+ * a pool shared by all connections and go back to it when the connection is closed and no operation of it runs any
+ * more (wiped first when they may hold application data in plaintext), so that opening and closing connections makes
+ * little garbage. The handshake observer reads the plaintext handshake
  * once and then stays out of the data path.
  */
 public final class TlsConnection implements Closeable {
@@ -127,6 +129,9 @@ public final class TlsConnection implements Closeable {
 
     /** Below this room a read goes through appIn; a full TLS record's plaintext is 16 KiB. */
     private static final int DIRECT_UNWRAP_MINIMUM = 16384;
+
+    /** The most application data a TLS record carries, 2^14 bytes; JSSE's TLS 1.3 records carry 17 bytes less. */
+    private static final int MAX_RECORD_DATA = 16384;
 
     /** A flag of {@link #activity}: the connection was closed, its buffers go back when no operation runs. */
     private static final int CLOSE_REQUESTED = 1 << 30;
@@ -190,6 +195,23 @@ public final class TlsConnection implements Closeable {
 
     /** Decrypted bytes not yet read by the application; in write mode. */
     private ByteBuffer appIn;
+
+    /**
+     * Application data a write with more to follow held back, too little for a whole record; in write mode. An empty
+     * buffer until the first such write, then pooled and wiped as appIn.
+     */
+    private ByteBuffer held = ByteBuffer.allocate(0);
+
+    private int heldFilled;
+
+    /** The application data JSSE puts in a whole record, learnt from the first wrap that had more than that. */
+    private int recordDataSize = MAX_RECORD_DATA;
+
+    /** Reused for the wraps of held data followed by new data, so that they allocate nothing. */
+    private final ByteBuffer[] heldThenSource = new ByteBuffer[2];
+
+    /** Reused for the wraps of one buffer, which JSSE would otherwise put in an array of its own each time. */
+    private final ByteBuffer[] oneSource = new ByteBuffer[1];
 
     /**
      * Whether an unwrap answered CLOSED: the engine's inbound side is done, which it then reports without any input.
@@ -357,6 +379,11 @@ public final class TlsConnection implements Closeable {
             return 0;
         }
         try {
+            if (this.held.position() > 0 || this.netOut.position() > 0) {
+                // What the caller wrote goes out before it reads: the peer may be waiting for it to answer. A
+                // non-blocking transport that cannot take it all now gets the rest at the next operation.
+                sendHeld();
+            }
             while (true) {
                 if (this.appIn.position() > 0) {
                     return deliver(destination);
@@ -408,16 +435,36 @@ public final class TlsConnection implements Closeable {
      * @throws TlsException on a failure, or {@link TlsError#BAD_INPUT_DATA} after close_notify was sent
      */
     public int write(ByteBuffer source) throws TlsException {
+        return write(source, false);
+    }
+
+    /**
+     * Encrypts and sends application data, for a caller that writes a stream in pieces and may say that more follows
+     * at once, as TCP's {@code MSG_MORE} does. With {@code moreFollows}, only whole records are made: what would make
+     * a short last record is held back and goes out in the first record of the next write, and whole records may wait
+     * in the output buffer (at most two) to leave together. JSSE's TLS 1.3 cuts every 16 KiB into a record of 16,367
+     * bytes and one of 17; a stream of 16 KiB writes that says more follows makes one record per 16,367 bytes
+     * instead, and half as many transport writes.
+     *
+     * <p>Held bytes leave with the next write without {@code moreFollows}, {@link #flush()}, {@link #read},
+     * {@link #renegotiate()}, {@link #closeNotify()} or {@link #close()}: a caller that says more follows and then
+     * waits for something else than this connection must call {@link #flush()} first. Held bytes count as taken.
+     * @param source the data
+     * @param moreFollows whether the caller writes more right after this
+     * @return as {@link #write(ByteBuffer)}
+     * @throws TlsException as {@link #write(ByteBuffer)}
+     */
+    public int write(ByteBuffer source, boolean moreFollows) throws TlsException {
         enter();
         try {
-            return writeNow(source);
+            return writeNow(source, moreFollows);
         }
         finally {
             exit();
         }
     }
 
-    private int writeNow(ByteBuffer source) throws TlsException {
+    private int writeNow(ByteBuffer source, boolean moreFollows) throws TlsException {
         int handshake = handshakeIfNeeded();
         if (handshake < 0) {
             return handshake;
@@ -427,28 +474,22 @@ public final class TlsConnection implements Closeable {
                     + "it cannot send more data");
         }
         try {
-            if (!flushOutput()) {
+            // Records that a write with more to follow left in netOut wait for the next one, unless the transport
+            // is non-blocking and took only part of them: then no new data until they are gone.
+            if (!moreFollows && !flushOutput()) {
                 return WANT_WRITE;
             }
             int packet = this.packetSize;
-            if (source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE && this.netOut.capacity() < 2 * packet) {
+            if (this.held.position() + source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE
+                    && this.netOut.capacity() < 2 * packet) {
                 // A write of more than one record: with room for two, the records of a 16 KiB write (JSSE's TLS 1.3
                 // cuts it into 16367 + 17 bytes) leave in one transport write instead of two.
                 this.netOut = resize(this.netOut, 2 * packet);
             }
-            int taken = 0;
-            while (source.hasRemaining()) {
-                // wrap() sends what netOut holds when the next record does not fit.
-                SSLEngineResult result = wrap(source);
-                if (result == null) {
-                    break;
-                }
-                taken += result.bytesConsumed();
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
-                }
+            int taken = wrapData(source, moreFollows);
+            if (!moreFollows) {
+                flushOutput();
             }
-            flushOutput();
             this.bytesOut += taken;
             return (taken == 0 && source.hasRemaining()) ? WANT_WRITE : taken;
         }
@@ -458,6 +499,83 @@ public final class TlsConnection implements Closeable {
         catch (IOException | RuntimeException ex) {
             throw fail(translate(ex));
         }
+    }
+
+    /**
+     * Wraps the held data, then the source, into netOut; with more to follow, stops before a last record that would
+     * not be whole and holds the rest. Returns the bytes taken from the source; wrap() sends what netOut holds when
+     * the next record does not fit, and a non-blocking transport that takes none of it ends the loop early.
+     */
+    private int wrapData(ByteBuffer source, boolean moreFollows) throws IOException {
+        int taken = 0;
+        while (true) {
+            int heldBytes = this.held.position();
+            int waiting = heldBytes + source.remaining();
+            if (waiting == 0) {
+                return taken;
+            }
+            if (moreFollows && waiting < this.recordDataSize) {
+                taken += source.remaining();
+                hold(source);
+                return taken;
+            }
+            SSLEngineResult result;
+            if (heldBytes == 0) {
+                result = wrap(source);
+            }
+            else {
+                this.held.flip();
+                this.heldThenSource[0] = this.held;
+                this.heldThenSource[1] = source;
+                try {
+                    result = wrap(this.heldThenSource);
+                }
+                finally {
+                    this.heldThenSource[0] = null;
+                    this.heldThenSource[1] = null;
+                    this.held.compact();
+                }
+            }
+            if (result == null) {
+                return taken;
+            }
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
+            }
+            int consumed = result.bytesConsumed();
+            taken += Math.max(0, consumed - heldBytes);
+            if (consumed > 0 && consumed < waiting) {
+                // The engine stopped at a whole record: its size, which may be less than 2^14.
+                this.recordDataSize = consumed;
+            }
+        }
+    }
+
+    /** Appends the source to the held data; the caller made sure it fits in less than a record. */
+    private void hold(ByteBuffer source) {
+        if (this.held.capacity() < MAX_RECORD_DATA) {
+            this.held = buffers.acquire(MAX_RECORD_DATA);
+        }
+        this.held.put(source);
+        if (this.held.position() > this.heldFilled) {
+            this.heldFilled = this.held.position();
+        }
+    }
+
+    /**
+     * Wraps and sends what writes with more to follow held back; returns false when a non-blocking transport could
+     * not take it all.
+     */
+    private boolean sendHeld() throws IOException {
+        return wrapHeld() & flushOutput();
+    }
+
+    /** Wraps what writes with more to follow held back; returns false when some could not be, for want of room. */
+    private boolean wrapHeld() throws IOException {
+        if (this.held.position() > 0) {
+            wrapData(EMPTY, false);
+        }
+        return this.held.position() == 0;
     }
 
     /**
@@ -473,7 +591,8 @@ public final class TlsConnection implements Closeable {
     }
 
     /**
-     * Sends encrypted bytes still waiting for a non-blocking transport.
+     * Sends what writes held back after they were told more follows, and encrypted bytes still waiting for a
+     * non-blocking transport.
      * @return 0 when nothing waits any more, {@link #WANT_WRITE} otherwise
      * @throws TlsException if the transport fails
      */
@@ -482,7 +601,7 @@ public final class TlsConnection implements Closeable {
         try {
             checkNotFailed();
             try {
-                return flushOutput() ? 0 : WANT_WRITE;
+                return sendHeld() ? 0 : WANT_WRITE;
             }
             catch (IOException | RuntimeException ex) {
                 throw fail(translate(ex));
@@ -543,6 +662,14 @@ public final class TlsConnection implements Closeable {
             throw new TlsException(TlsError.RENEGOTIATION_REFUSED, this.engine.getSession().getProtocol()
                     + " has no renegotiation; only TLS 1.2 connections can renegotiate");
         }
+        try {
+            if (!sendHeld()) {
+                return WANT_WRITE;
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            throw fail(translate(ex));
+        }
         startHandshake(true);
         try {
             this.engine.beginHandshake();
@@ -579,6 +706,9 @@ public final class TlsConnection implements Closeable {
         }
         try {
             if (!this.closeNotifySent) {
+                if (!wrapHeld()) {
+                    return WANT_WRITE;
+                }
                 this.engine.closeOutbound();
                 while (!this.engine.isOutboundDone()) {
                     SSLEngineResult result = wrap(EMPTY);
@@ -1209,9 +1339,19 @@ public final class TlsConnection implements Closeable {
      * take the pending output.
      */
     private @Nullable SSLEngineResult wrap(ByteBuffer source) throws IOException {
+        this.oneSource[0] = source;
+        try {
+            return wrap(this.oneSource);
+        }
+        finally {
+            this.oneSource[0] = null;
+        }
+    }
+
+    private @Nullable SSLEngineResult wrap(ByteBuffer[] sources) throws IOException {
         while (true) {
             int before = this.netOut.position();
-            SSLEngineResult result = this.engine.wrap(source, this.netOut);
+            SSLEngineResult result = this.engine.wrap(sources, this.netOut);
             int produced = this.netOut.position() - before;
             if (produced > 0) {
                 observeOutbound(before, produced);
@@ -1495,6 +1635,9 @@ public final class TlsConnection implements Closeable {
     private void releaseBuffers() {
         wipe(this.appIn, this.appInFilled);
         buffers.release(this.appIn);
+        wipe(this.held, this.heldFilled);
+        buffers.release(this.held);
+        this.held = ByteBuffer.allocate(0);
         if (!this.exchangedBuffers) {
             wipe(this.netIn, this.netInFilled);
             buffers.release(this.netIn);

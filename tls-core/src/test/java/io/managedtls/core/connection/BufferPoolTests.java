@@ -268,6 +268,32 @@ class BufferPoolTests {
     }
 
     @Test
+    void dataAWriteHeldBackIsWipedBeforeItsBufferIsPooled() throws Exception {
+        drainSharedPool();
+        TlsConnection[] ends = shookHands(Loopback.server());
+        TlsConnection clientSide = ends[0];
+        TlsConnection serverSide = ends[1];
+        byte[] secret = "a secret that must not outlive its connection".repeat(40).getBytes(StandardCharsets.UTF_8);
+        // Less than a record, more to follow: the client holds it in a buffer of its own until the flush.
+        assertThat(clientSide.write(ByteBuffer.wrap(secret), true)).isEqualTo(secret.length);
+        assertThat(clientSide.flush()).isZero();
+        ByteBuffer received = ByteBuffer.allocate(secret.length);
+        while (received.hasRemaining()) {
+            Loopback.until(() -> serverSide.read(received));
+        }
+        assertThat(received.array()).isEqualTo(secret);
+        clientSide.close();
+        serverSide.close();
+        byte[] marker = "must not outlive".getBytes(StandardCharsets.UTF_8);
+        List<ByteBuffer> pooled = drainSharedPool();
+        assertThat(pooled).anySatisfy((buffer) -> assertThat(buffer.capacity()).isEqualTo(16 * 1024));
+        for (ByteBuffer buffer : pooled) {
+            assertThat(indexOf(buffer.array(), marker)).as("a pooled buffer of %d bytes", buffer.capacity())
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
     void buffersThatCirculatedBetweenTheEndsOfAnInMemoryPairNeverReachThePool() throws Exception {
         drainSharedPool();
         TlsConnection[] ends = shookHands(Loopback.server());
