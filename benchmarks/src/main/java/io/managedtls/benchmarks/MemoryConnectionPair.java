@@ -22,6 +22,11 @@ final class MemoryConnectionPair {
 
     private final ByteBuffer sink;
 
+    /** Bytes written by {@link #stream} and read by the server after them. */
+    private long streamed;
+
+    private long streamedIn;
+
     /**
      * Creates the pair; nothing is exchanged yet.
      * @param endpoints the contexts
@@ -86,6 +91,40 @@ final class MemoryConnectionPair {
         return received;
     }
 
+    /**
+     * Writes the source's bytes on the client, saying that more follows, and reads on the server what has arrived:
+     * the client makes only whole records and holds back up to two of them and part of a third, so that the bytes of
+     * one call arrive over the next ones. {@link #close()} checks that every byte arrived.
+     * @param source the bytes to send
+     * @return the number of bytes the server read
+     * @throws TlsException if a connection fails
+     */
+    int stream(ByteBuffer source) throws TlsException {
+        this.streamed += source.remaining();
+        while (source.hasRemaining()) {
+            int written = this.client.write(source, true);
+            if (written < 0) {
+                throw new IllegalStateException("The client could not write: " + written);
+            }
+        }
+        return receiveAvailable();
+    }
+
+    private int receiveAvailable() throws TlsException {
+        int received = 0;
+        while (true) {
+            int read = this.server.read(this.sink.clear());
+            if (read == TlsConnection.WANT_READ) {
+                this.streamedIn += received;
+                return received;
+            }
+            if (read <= 0) {
+                throw new IllegalStateException("The server could not read: " + read);
+            }
+            received += read;
+        }
+    }
+
     TlsConnection client() {
         return this.client;
     }
@@ -95,12 +134,18 @@ final class MemoryConnectionPair {
     }
 
     /**
-     * Closes both connections, each sending its close_notify first. Closing one end of an in-memory pair closes both
+     * Closes both connections, each sending its close_notify first, once the server read what was streamed. Closing one end of an in-memory pair closes both
      * directions, so a close_notify sent after the peer's close would fail (and cost two exceptions) where a socket
      * would simply carry it.
      * @throws TlsException if a close_notify cannot be sent
      */
     void close() throws TlsException {
+        expectSent(this.client.flush());
+        receiveAvailable();
+        if (this.streamedIn != this.streamed) {
+            throw new IllegalStateException("Streamed " + this.streamed + " bytes but the server read "
+                    + this.streamedIn);
+        }
         expectSent(this.client.closeNotify());
         expectSent(this.server.closeNotify());
         this.client.close();

@@ -129,6 +129,7 @@ public final class PairedComparison {
     private static Workloads memoryBulk(String suite) throws Exception {
         MemoryBulkBenchmark.Raw raw = prepared(new MemoryBulkBenchmark.Raw(), suite);
         MemoryBulkBenchmark.Ours ours = prepared(new MemoryBulkBenchmark.Ours(), suite);
+        MemoryBulkBenchmark.Ours streaming = prepared(new MemoryBulkBenchmark.Ours(), suite);
         // The anatomy of the difference: raw engines whose records take the in-memory transport's two copies.
         MemoryBulkBenchmark.Raw copied = prepared(new MemoryBulkBenchmark.Raw(), suite);
         MemoryTransport[] ends = MemoryTransport.pair(false, HandshakeParameters.TRANSPORT_CAPACITY);
@@ -136,11 +137,13 @@ public final class PairedComparison {
         Map<String, Operation> operations = new LinkedHashMap<>();
         operations.put("raw", () -> raw.pair.transfer(raw.payload.clear()));
         operations.put("ours", () -> ours.pair.transfer(ours.payload.clear()));
+        operations.put("oursMoreFollows", () -> streaming.pair.stream(streaming.payload.clear()));
         operations.put("rawViaTransport", () -> copied.pair.transferThrough(copied.payload.clear(), ends,
                 serverNetwork));
         return new Workloads(operations, BenchmarkEndpoints.RECORD, () -> {
             raw.tearDown();
             ours.tearDown();
+            streaming.tearDown();
             copied.tearDown();
         });
     }
@@ -149,14 +152,18 @@ public final class PairedComparison {
         SocketBulkBenchmark.Raw raw = prepared(new SocketBulkBenchmark.Raw(), suite);
         SocketBulkBenchmark.OursBlocking blocking = prepared(new SocketBulkBenchmark.OursBlocking(), suite);
         SocketBulkBenchmark.OursNonBlocking nonBlocking = prepared(new SocketBulkBenchmark.OursNonBlocking(), suite);
+        SocketBulkBenchmark.OursBlockingMoreFollows moreFollows = prepared(
+                new SocketBulkBenchmark.OursBlockingMoreFollows(), suite);
         Map<String, Operation> operations = new LinkedHashMap<>();
         operations.put("raw", raw::send);
         operations.put("oursBlocking", blocking::send);
         operations.put("oursNonBlocking", nonBlocking::send);
+        operations.put("oursMoreFollows", moreFollows::send);
         return new Workloads(operations, BenchmarkEndpoints.RECORD, () -> {
             raw.tearDown();
             blocking.tearDown();
             nonBlocking.tearDown();
+            moreFollows.tearDown();
         });
     }
 

@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * reader thread on the server side decrypts and counts everything that arrives. Writes block (or, non-blocking, wait
  * in a selector) while the reader is behind, so the rate measured is the rate of bytes delivered: what is in flight
  * when a measurement ends is at most the socket buffers, and the tear-down checks that the reader received every byte
- * sent. {@code oursBlocking} runs {@code TlsConnection}s over {@code Transport.of(Socket)}, {@code oursNonBlocking}
+ * sent. {@code oursBlocking} runs {@code TlsConnection}s over {@code Transport.of(Socket)} ({@code oursBlockingMoreFollows}
+ * the same with writes that say more follows), {@code oursNonBlocking}
  * over {@code Transport.of(SocketChannel)} in non-blocking mode with a selector on each side, {@code raw} JSSE
  * {@code SSLSocket}s from the same contexts with the same parameters. Both ends set {@code TCP_NODELAY}, as tls-core's
  * transports do.
@@ -61,6 +62,11 @@ public class SocketBulkBenchmark {
 
     @Benchmark
     public long oursBlocking(OursBlocking state) throws TlsException {
+        return state.send();
+    }
+
+    @Benchmark
+    public long oursBlockingMoreFollows(OursBlockingMoreFollows state) throws TlsException {
         return state.send();
     }
 
@@ -114,10 +120,15 @@ public class SocketBulkBenchmark {
             expectSuite(this.suite, this.client.cipherSuite());
         }
 
+        /** Whether writes say more follows. */
+        boolean moreFollows() {
+            return false;
+        }
+
         long send() throws TlsException {
             ByteBuffer source = this.payload.clear();
-            // A blocking transport takes every byte before write returns.
-            this.client.write(source);
+            // A blocking transport takes every byte before write returns, or holds it when more follows.
+            this.client.write(source, moreFollows());
             if (source.hasRemaining()) {
                 throw new IllegalStateException("A blocking write left " + source.remaining() + " bytes");
             }
@@ -129,6 +140,17 @@ public class SocketBulkBenchmark {
             this.client.close();
             expectDelivered(this.reader, this.sent);
             this.listener.close();
+        }
+
+    }
+
+    /** As {@link OursBlocking}, with writes that say more follows: whole records only, two to a transport write. */
+    @State(Scope.Thread)
+    public static class OursBlockingMoreFollows extends OursBlocking {
+
+        @Override
+        boolean moreFollows() {
+            return true;
         }
 
     }

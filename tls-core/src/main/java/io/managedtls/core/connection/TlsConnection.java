@@ -187,8 +187,14 @@ public final class TlsConnection implements Closeable {
      */
     private boolean exchangedBuffers;
 
-    /** Encrypted bytes received and not yet unwrapped; in write mode. */
+    /** Encrypted bytes received, in write mode: those from netInStart to its position are not unwrapped yet. */
     private ByteBuffer netIn;
+
+    /**
+     * Where the bytes of netIn not yet unwrapped start. The records before it were unwrapped; they are moved out only
+     * when more must be received, so that a buffer of several records costs no copy per record.
+     */
+    private int netInStart;
 
     /** Encrypted bytes produced and not yet sent; in write mode. */
     private ByteBuffer netOut;
@@ -1386,13 +1392,19 @@ public final class TlsConnection implements Closeable {
      */
     private SSLEngineResult unwrap(ByteBuffer target) throws IOException {
         while (true) {
-            this.netIn.flip();
+            int end = this.netIn.position();
+            this.netIn.limit(end).position(this.netInStart);
             SSLEngineResult result;
             try {
                 result = this.engine.unwrap(this.netIn, (target == this.appIn) ? this.appIn : target);
             }
             finally {
-                this.netIn.compact();
+                this.netInStart = this.netIn.position();
+                this.netIn.limit(this.netIn.capacity()).position(end);
+                if (this.netInStart == end) {
+                    this.netIn.clear();
+                    this.netInStart = 0;
+                }
             }
             if (target == this.appIn && this.appIn.position() > this.appInFilled) {
                 this.appInFilled = this.appIn.position();
@@ -1422,19 +1434,20 @@ public final class TlsConnection implements Closeable {
     }
 
     private boolean holdsPartOfRecordAtMost() {
-        int held = this.netIn.position();
+        int start = this.netInStart;
+        int held = this.netIn.position() - start;
         if (held == 0) {
             return true;
         }
-        int type = this.netIn.get(0);
+        int type = this.netIn.get(start);
         if (type < CONTENT_TYPE_CHANGE_CIPHER_SPEC || type > CONTENT_TYPE_HEARTBEAT) {
             return false;
         }
         if (held < HandshakeObserver.RECORD_HEADER_LENGTH) {
             return true;
         }
-        int length = ((this.netIn.get(3) & 0xFF) << 8) | (this.netIn.get(4) & 0xFF);
-        return this.netIn.get(1) == 3 && length <= HandshakeObserver.MAX_RECORD_LENGTH
+        int length = ((this.netIn.get(start + 3) & 0xFF) << 8) | (this.netIn.get(start + 4) & 0xFF);
+        return this.netIn.get(start + 1) == 3 && length <= HandshakeObserver.MAX_RECORD_LENGTH
                 && held < HandshakeObserver.RECORD_HEADER_LENGTH + length;
     }
 
@@ -1444,6 +1457,12 @@ public final class TlsConnection implements Closeable {
         // data, read anyway: a peer that writes as much as we do may only read once we have read.
         if (!flushOutput() && handshaking) {
             return WANT_WRITE;
+        }
+        if (this.netInStart > 0) {
+            // Only part of a record is left, at most: moved to the front to make room for the rest.
+            this.netIn.limit(this.netIn.position()).position(this.netInStart);
+            this.netIn.compact();
+            this.netInStart = 0;
         }
         if (!this.netIn.hasRemaining()) {
             this.netIn = grow(this.netIn, this.engine.getSession().getPacketBufferSize());

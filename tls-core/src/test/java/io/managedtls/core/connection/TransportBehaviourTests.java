@@ -185,6 +185,57 @@ class TransportBehaviourTests {
         serverSide.close();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void recordsCutAtAnyPointArriveWholeWhateverTheInputBufferHolds(String protocol) throws Exception {
+        TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
+        TlsContext client = Loopback.context(Loopback.client());
+        MemoryTransport[] pair = MemoryTransport.pair(false, 1 << 20);
+        AtomicBoolean capture = new AtomicBoolean();
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        Transport capturing = Transport.of((source) -> {
+            if (!capture.get()) {
+                return pair[0].write(source);
+            }
+            int n = source.remaining();
+            byte[] bytes = new byte[n];
+            source.get(bytes);
+            captured.write(bytes);
+            return n;
+        }, pair[0]::read, false);
+        TlsConnection clientSide = client.newConnection(capturing, "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        capture.set(true);
+        java.util.Random random = new java.util.Random(protocol.hashCode());
+        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 40; i++) {
+            byte[] data = new byte[1 + random.nextInt(40_000)];
+            random.nextBytes(data);
+            ByteBuffer source = ByteBuffer.wrap(data);
+            while (source.hasRemaining()) {
+                assertThat(clientSide.write(source, random.nextBoolean())).isPositive();
+            }
+            sent.write(data);
+        }
+        assertThat(clientSide.flush()).isZero();
+        // The records reach the server cut anywhere: several whole ones and part of the next in its input buffer.
+        byte[] records = captured.toByteArray();
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        ByteBuffer sink = ByteBuffer.allocate(random.nextBoolean() ? 16 * 1024 : 1000);
+        for (int at = 0; at < records.length; ) {
+            int cut = Math.min(records.length - at, 1 + random.nextInt(50_000));
+            assertThat(pair[0].write(ByteBuffer.wrap(records, at, cut))).isEqualTo(cut);
+            at += cut;
+            for (int n = serverSide.read(sink.clear()); n > 0; n = serverSide.read(sink.clear())) {
+                received.write(sink.array(), 0, n);
+            }
+        }
+        assertThat(received.toByteArray()).isEqualTo(sent.toByteArray());
+        clientSide.close();
+        serverSide.close();
+    }
+
     @Test
     void delegatedTasksRunOnTheConfiguredExecutorForNonBlockingTransports() throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
