@@ -102,6 +102,11 @@ final class ChannelTransport implements Transport {
     }
 
     @Override
+    public void abort() throws IOException {
+        this.channel.close();
+    }
+
+    @Override
     public String toString() {
         return "ChannelTransport[" + remoteAddress() + "]";
     }

@@ -277,8 +277,8 @@ final class HandshakeObserver {
             return server.psk();
         }
         ResumptionOffer client = this.resumptionOffer;
-        boolean echoed = client != null && !server.sessionId().isEmpty()
-                && server.sessionId().equals(client.sessionId());
+        boolean echoed = client != null && server.sessionId().length > 0
+                && Arrays.equals(server.sessionId(), client.sessionId());
         return echoed || this.abbreviated;
     }
 
@@ -473,7 +473,7 @@ final class HandshakeObserver {
             return null;
         }
         int facts = resumptionFacts(hello, false);
-        return new ResumptionOffer(sessionId.hex(), (facts & OFFERS_PSK) != 0, (facts & NAMES_TLS13) != 0);
+        return new ResumptionOffer(sessionId.bytes(), (facts & OFFERS_PSK) != 0, (facts & NAMES_TLS13) != 0);
     }
 
     private static @Nullable ServerSelection readServerSelection(byte[] body, int length) {
@@ -487,7 +487,7 @@ final class HandshakeObserver {
             return null;
         }
         int facts = resumptionFacts(hello, true);
-        return new ServerSelection(sessionId.hex(), (facts & OFFERS_PSK) != 0,
+        return new ServerSelection(sessionId.bytes(), (facts & OFFERS_PSK) != 0,
                 (facts & NAMES_TLS13) != 0 || version == TLS13_CODE);
     }
 
@@ -861,20 +861,20 @@ final class HandshakeObserver {
 
     /**
      * What a ClientHello says about resumption.
-     * @param sessionId the legacy session id in lower-case hexadecimal, empty when none
+     * @param sessionId the legacy session id, empty when none
      * @param psk whether it carries a pre_shared_key extension: an attempt to resume in TLS 1.3
      * @param tls13 whether its supported_versions extension offers TLS 1.3
      */
-    record ResumptionOffer(String sessionId, boolean psk, boolean tls13) {
+    record ResumptionOffer(byte[] sessionId, boolean psk, boolean tls13) {
     }
 
     /**
      * What a ServerHello says about resumption, read without parsing the rest of it.
-     * @param sessionId the legacy session id in lower-case hexadecimal, empty when none
+     * @param sessionId the legacy session id, empty when none
      * @param psk whether the server accepted a pre-shared key
      * @param tls13 whether the server selected TLS 1.3
      */
-    private record ServerSelection(String sessionId, boolean psk, boolean tls13) {
+    private record ServerSelection(byte[] sessionId, boolean psk, boolean tls13) {
     }
 
     /**
@@ -962,6 +962,12 @@ final class HandshakeObserver {
             String hex = HexFormat.of().formatHex(this.data, this.position, this.end);
             this.position = this.end;
             return hex;
+        }
+
+        byte[] bytes() {
+            byte[] bytes = Arrays.copyOfRange(this.data, this.position, this.end);
+            this.position = this.end;
+            return bytes;
         }
 
         String text() {

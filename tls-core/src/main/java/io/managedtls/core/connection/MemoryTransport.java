@@ -131,8 +131,8 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public void close() {
-        this.outgoing.close();
-        this.incoming.close();
+        this.outgoing.close(Pipe.WRITER);
+        this.incoming.close(Pipe.READER);
     }
 
     /**
@@ -141,6 +141,10 @@ public final class MemoryTransport implements Transport {
      * the next writer gets in exchange.
      */
     private static final class Pipe {
+
+        static final int WRITER = 1;
+
+        static final int READER = 2;
 
         private final ReentrantLock lock = new ReentrantLock();
 
@@ -162,6 +166,9 @@ public final class MemoryTransport implements Transport {
         private @Nullable ByteBuffer spare;
 
         private boolean closed;
+
+        /** Which ends closed: {@link #WRITER}, {@link #READER} or both. */
+        private int closedBy;
 
         Pipe(int capacity) {
             this.capacity = capacity;
@@ -324,10 +331,17 @@ public final class MemoryTransport implements Transport {
             this.ring = grown;
         }
 
-        void close() {
+        void close(int end) {
             this.lock.lock();
             try {
                 this.closed = true;
+                this.closedBy |= end;
+                if (this.closedBy == (WRITER | READER) && this.ring != this.none) {
+                    // Both ends closed: nobody will read what waits (a close_notify, often), and the ring can serve
+                    // another pipe.
+                    BufferPool.SHARED.release(this.ring);
+                    this.ring = this.none;
+                }
                 this.changed.signalAll();
             }
             finally {

@@ -119,6 +119,12 @@ final class SocketTransport implements Transport {
     }
 
     @Override
+    public void abort() throws IOException {
+        // Closing the socket wakes a thread blocked in its read or write.
+        this.socket.close();
+    }
+
+    @Override
     public String toString() {
         return "SocketTransport[" + remoteAddress() + "]";
     }

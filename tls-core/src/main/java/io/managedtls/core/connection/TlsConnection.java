@@ -762,7 +762,7 @@ public final class TlsConnection implements Closeable {
                 // wakes it, and the rest of the close is left to the last one out, so that the buffers and the
                 // engine never have two users.
                 this.deferredClose = DeferredClose.ABORT;
-                closeTransportQuietly();
+                abortTransportQuietly();
             }
         }
         finally {
@@ -778,7 +778,7 @@ public final class TlsConnection implements Closeable {
         }
         if (this.state == HandshakeState.ESTABLISHED || this.state == HandshakeState.CLOSING) {
             ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
-                    this::closeTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
+                    this::abortTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
             try {
                 closeNotifyNow();
             }
@@ -1179,7 +1179,7 @@ public final class TlsConnection implements Closeable {
         }
         // Clients that offer TLS 1.3 send a random legacy session id for middlebox compatibility (RFC 8446 D.4):
         // for them only a pre-shared key shows an attempt to resume.
-        return offer.psk() || ("TLSv1.2".equals(established.getProtocol()) && !offer.sessionId().isEmpty()
+        return offer.psk() || ("TLSv1.2".equals(established.getProtocol()) && offer.sessionId().length > 0
                 && !offer.tls13());
     }
 
@@ -1757,6 +1757,16 @@ public final class TlsConnection implements Closeable {
         }
         catch (IOException | RuntimeException ex) {
             debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
+        }
+    }
+
+    /** Ends the transport from another thread than the driver's, which may be blocked in it: see Transport.abort. */
+    private void abortTransportQuietly() {
+        try {
+            this.transport.abort();
+        }
+        catch (IOException | RuntimeException ex) {
+            debug(TlsDebugListener.LEVEL_ERROR, "aborting the transport failed: " + ex.getMessage());
         }
     }
 

@@ -81,6 +81,17 @@ public interface Transport extends Closeable {
     void close() throws IOException;
 
     /**
+     * Ends the transport at once, without what {@link #close()} may do first (discard input already arrived, shut
+     * output down), which could wait on a lock or a read that another thread holds. A connection calls it when it
+     * must end the transport from another thread than the one whose operation may be blocked in it. It must not
+     * block; the default closes.
+     * @throws IOException if closing fails
+     */
+    default void abort() throws IOException {
+        close();
+    }
+
+    /**
      * Returns a blocking transport over a connected socket. It sets {@code TCP_NODELAY}, so that a handshake flight
      * leaves at once instead of waiting for the peer's delayed acknowledgement (Nagle's algorithm).
      * @param socket a connected socket

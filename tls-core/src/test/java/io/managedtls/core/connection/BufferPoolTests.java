@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -346,6 +347,24 @@ class BufferPoolTests {
         }
     }
 
+    @Test
+    void aDirectionOfAnInMemoryPairGivesItsRingBackOnceBothEndsClosed() throws Exception {
+        drainSharedPool();
+        MemoryTransport[] pair = MemoryTransport.pair();
+        // Bytes nobody reads, as the close_notify of a connection whose peer closed without reading it.
+        assertThat(pair[0].write(ByteBuffer.wrap(new byte[100]))).isEqualTo(100);
+        assertThat(BufferPool.SHARED.size()).isZero();
+        pair[0].close();
+        pair[0].close();
+        // The reader may still read what was written before the close: the ring stays.
+        assertThat(BufferPool.SHARED.size()).isZero();
+        assertThat(pair[1].pending()).isEqualTo(100);
+        pair[1].close();
+        assertThat(BufferPool.SHARED.size()).isEqualTo(1);
+        assertThat(pair[1].read(ByteBuffer.allocate(200))).isEqualTo(-1);
+        assertThatIOException().isThrownBy(() -> pair[0].write(ByteBuffer.wrap(new byte[1])));
+    }
+
     /** Returns a client and a server connection over an in-memory pair, their handshakes done. */
     private static TlsConnection[] shookHands(TlsConfig.Builder serverConfig) throws Exception {
         TlsContext server = Loopback.context(serverConfig);
@@ -467,6 +486,11 @@ class BufferPoolTests {
         @Override
         public void close() throws IOException {
             this.delegate.close();
+        }
+
+        @Override
+        public void abort() throws IOException {
+            this.delegate.abort();
         }
 
     }

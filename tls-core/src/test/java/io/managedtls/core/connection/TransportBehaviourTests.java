@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +41,39 @@ class TransportBehaviourTests {
                 assertThat(channel.socket().getTcpNoDelay()).isTrue();
             }
             accepted.get(5, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = { true, false })
+    void abortFromAnotherThreadEndsABlockedReadAtOnce(boolean socket) throws Exception {
+        try (Loopback loopback = new Loopback()) {
+            CompletableFuture<Socket> accepted = loopback.acceptRaw();
+            Transport transport = socket ? Transport.of(new Socket(InetAddress.getLoopbackAddress(), loopback.port()))
+                    : Transport.of(SocketChannel.open(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                            loopback.port())));
+            ExecutorService reader = Executors.newSingleThreadExecutor();
+            try (Socket peer = accepted.get(5, TimeUnit.SECONDS)) {
+                CompletableFuture<Object> read = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return transport.read(ByteBuffer.allocate(100));
+                    }
+                    catch (java.io.IOException ex) {
+                        return ex;
+                    }
+                }, reader);
+                Thread.sleep(200);
+                assertThat(read).isNotDone();
+                long start = System.nanoTime();
+                transport.abort();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                // The read ends at once, with an error or an end of stream, and not because the peer did anything.
+                assertThat(read.get(2, TimeUnit.SECONDS)).isNotEqualTo(0);
+                assertThat(peer.isClosed()).isFalse();
+            }
+            finally {
+                reader.shutdownNow();
+            }
         }
     }
 
