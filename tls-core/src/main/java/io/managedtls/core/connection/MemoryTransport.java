@@ -64,11 +64,16 @@ public final class MemoryTransport implements Transport {
      * @return the two ends
      */
     public static MemoryTransport[] pair(boolean blocking, int capacity) {
+        return pair(blocking, capacity, BufferPool.SHARED);
+    }
+
+    /** As {@link #pair(boolean, int)}, the directions taking their rings from the pool given. */
+    static MemoryTransport[] pair(boolean blocking, int capacity, BufferPool pool) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, but was " + capacity);
         }
-        Pipe forward = new Pipe(capacity);
-        Pipe backward = new Pipe(capacity);
+        Pipe forward = new Pipe(capacity, pool);
+        Pipe backward = new Pipe(capacity, pool);
         return new MemoryTransport[] { new MemoryTransport(backward, forward, blocking),
                 new MemoryTransport(forward, backward, blocking) };
     }
@@ -152,6 +157,8 @@ public final class MemoryTransport implements Transport {
 
         private final int capacity;
 
+        private final BufferPool pool;
+
         private final ByteBuffer none = ByteBuffer.allocate(0);
 
         /**
@@ -170,8 +177,9 @@ public final class MemoryTransport implements Transport {
         /** Which ends closed: {@link #WRITER}, {@link #READER} or both. */
         private int closedBy;
 
-        Pipe(int capacity) {
+        Pipe(int capacity, BufferPool pool) {
             this.capacity = capacity;
+            this.pool = pool;
         }
 
         int size() {
@@ -203,7 +211,7 @@ public final class MemoryTransport implements Transport {
                 // Taken from the pool only until buffers of the writer's size circulate. Buffers that circulated are
                 // never given back to it: a reader's input buffer may hold what it decrypted in place.
                 if (replacement == null || replacement.capacity() < filled.capacity()) {
-                    replacement = BufferPool.SHARED.acquire(filled.capacity());
+                    replacement = this.pool.acquire(filled.capacity());
                 }
                 this.spare = null;
                 this.handedOver = filled.flip();
@@ -274,7 +282,7 @@ public final class MemoryTransport implements Transport {
                 this.ring.flip().position(n);
                 this.ring.compact();
                 if (this.ring.position() == 0 && this.ring != this.none) {
-                    BufferPool.SHARED.release(this.ring);
+                    this.pool.release(this.ring);
                     this.ring = this.none;
                 }
                 this.changed.signalAll();
@@ -323,10 +331,10 @@ public final class MemoryTransport implements Transport {
             }
             int size = Math.min(this.capacity, Math.max(Math.max(INITIAL_RING, 2 * this.ring.capacity()),
                     this.ring.position() + n));
-            ByteBuffer grown = BufferPool.SHARED.acquire(size);
+            ByteBuffer grown = this.pool.acquire(size);
             grown.put(this.ring.flip());
             if (this.ring != this.none) {
-                BufferPool.SHARED.release(this.ring);
+                this.pool.release(this.ring);
             }
             this.ring = grown;
         }
@@ -339,7 +347,7 @@ public final class MemoryTransport implements Transport {
                 if (this.closedBy == (WRITER | READER) && this.ring != this.none) {
                     // Both ends closed: nobody will read what waits (a close_notify, often), and the ring can serve
                     // another pipe.
-                    BufferPool.SHARED.release(this.ring);
+                    this.pool.release(this.ring);
                     this.ring = this.none;
                 }
                 this.changed.signalAll();

@@ -385,11 +385,6 @@ public final class TlsConnection implements Closeable {
             return 0;
         }
         try {
-            if (this.held.position() > 0 || this.netOut.position() > 0) {
-                // What the caller wrote goes out before it reads: the peer may be waiting for it to answer. A
-                // non-blocking transport that cannot take it all now gets the rest at the next operation.
-                sendHeld();
-            }
             while (true) {
                 if (this.appIn.position() > 0) {
                     return deliver(destination);
@@ -452,9 +447,12 @@ public final class TlsConnection implements Closeable {
      * bytes and one of 17; a stream of 16 KiB writes that says more follows makes one record per 16,367 bytes
      * instead, and half as many transport writes.
      *
-     * <p>Held bytes leave with the next write without {@code moreFollows}, {@link #flush()}, {@link #read},
-     * {@link #renegotiate()}, {@link #closeNotify()} or {@link #close()}: a caller that says more follows and then
-     * waits for something else than this connection must call {@link #flush()} first. Held bytes count as taken.
+     * <p>Held bytes leave with the next write without {@code moreFollows}, {@link #flush()}, a {@link #read} that must
+     * wait for input, {@link #renegotiate()}, {@link #closeNotify()} or {@link #close()}: a caller that says more
+     * follows and then waits for something else than this connection must call {@link #flush()} first. Held bytes
+     * count as taken, and {@link #hasPendingOutput()} reports them. They are lost, as any unsent data, when the
+     * connection fails, when another thread closes it, and when the peer's TLS 1.2 close_notify closes both
+     * directions before they could leave.
      * @param source the data
      * @param moreFollows whether the caller writes more right after this
      * @return as {@link #write(ByteBuffer)}
@@ -480,8 +478,8 @@ public final class TlsConnection implements Closeable {
                     + "it cannot send more data");
         }
         try {
-            // Records that a write with more to follow left in netOut wait for the next one, unless the transport
-            // is non-blocking and took only part of them: then no new data until they are gone.
+            // A write without more to follow first sends what earlier writes left in netOut, and on a non-blocking
+            // transport that cannot take it all takes no new data. With more to follow, new records join them.
             if (!moreFollows && !flushOutput()) {
                 return WANT_WRITE;
             }
@@ -546,9 +544,18 @@ public final class TlsConnection implements Closeable {
                 return taken;
             }
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
+                // The engine's outbound side closed (a TLS 1.2 peer's close_notify closes both): nothing more leaves.
+                discardHeld();
+                if (source.hasRemaining()) {
+                    throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
+                }
+                return taken;
             }
             int consumed = result.bytesConsumed();
+            if (consumed == 0 && result.bytesProduced() == 0) {
+                // The engine takes no data now (a handshake waits for its tasks): the rest waits for a later call.
+                return taken;
+            }
             taken += Math.max(0, consumed - heldBytes);
             if (consumed > 0 && consumed < waiting) {
                 // The engine stopped at a whole record: its size, which may be less than 2^14.
@@ -576,12 +583,42 @@ public final class TlsConnection implements Closeable {
         return wrapHeld() & flushOutput();
     }
 
-    /** Wraps what writes with more to follow held back; returns false when some could not be, for want of room. */
+    /**
+     * Sends what waits in netOut or was held back before a read waits for input, as the peer may wait for it to
+     * answer, and reads anyway when the transport could not take it all: a peer that writes as much as we do may only
+     * read once we have. A transport that fails to take it fails the next write or flush, not this read, which may
+     * still find the peer's last data and close_notify.
+     */
+    private void sendBeforeReading() throws SSLException {
+        try {
+            sendHeld();
+        }
+        catch (SSLException ex) {
+            throw ex;
+        }
+        catch (IOException ex) {
+            debug(TlsDebugListener.LEVEL_ERROR, "sending before a read failed: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Wraps what writes with more to follow held back, between handshakes only; returns false when some could not
+     * be, for want of room or because a renegotiation runs.
+     */
     private boolean wrapHeld() throws IOException {
-        if (this.held.position() > 0) {
+        if (this.held.position() > 0 && (this.state == HandshakeState.ESTABLISHED
+                || this.state == HandshakeState.CLOSING)) {
             wrapData(EMPTY, false);
         }
         return this.held.position() == 0;
+    }
+
+    /** Drops held data that can no longer be sent, wiping it. */
+    private void discardHeld() {
+        if (this.held.position() > 0) {
+            wipe(this.held, this.heldFilled);
+            this.held.clear();
+        }
     }
 
     /**
@@ -628,12 +665,12 @@ public final class TlsConnection implements Closeable {
     }
 
     /**
-     * Returns whether encrypted bytes wait to be sent, so that a selector should wait for the transport to be
-     * writable.
+     * Returns whether encrypted bytes wait to be sent, or bytes that writes with more to follow held back, so that a
+     * selector should wait for the transport to be writable and call {@link #flush()}.
      * @return {@code true} when output is pending
      */
     public boolean hasPendingOutput() {
-        return this.netOut.position() > 0;
+        return this.netOut.position() > 0 || this.held.position() > 0;
     }
 
     /**
@@ -1453,10 +1490,14 @@ public final class TlsConnection implements Closeable {
 
     /** Reads from the transport after an underflow; returns 1 on progress or a want code. */
     private int receive(boolean handshaking) throws IOException {
-        // A handshake flight may still sit in netOut: the peer answers nothing until it has it. With application
-        // data, read anyway: a peer that writes as much as we do may only read once we have read.
-        if (!flushOutput() && handshaking) {
-            return WANT_WRITE;
+        // A handshake flight may still sit in netOut: the peer answers nothing until it has it.
+        if (handshaking) {
+            if (!flushOutput()) {
+                return WANT_WRITE;
+            }
+        }
+        else {
+            sendBeforeReading();
         }
         if (this.netInStart > 0) {
             // Only part of a record is left, at most: moved to the front to make room for the rest.

@@ -83,8 +83,8 @@ public interface Transport extends Closeable {
     /**
      * Ends the transport at once, without what {@link #close()} may do first (discard input already arrived, shut
      * output down), which could wait on a lock or a read that another thread holds. A connection calls it when it
-     * must end the transport from another thread than the one whose operation may be blocked in it. It must not
-     * block; the default closes.
+     * must end the transport from another thread than the one whose operation may be blocked in it, so it should
+     * not block; the default closes, which a transport whose close may block should override.
      * @throws IOException if closing fails
      */
     default void abort() throws IOException {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.managedtls.core.TlsError;
+import io.managedtls.core.event.ConnectionInfo;
 import io.managedtls.core.event.HandshakeKind;
 import io.managedtls.core.event.TlsEvent;
 import io.managedtls.core.event.TlsEventListener;
@@ -47,17 +48,18 @@ public final class TlsStatistics implements TlsEventListener {
 
     private long failed;
 
-    private final Map<HandshakeKind, Long> byKind = new EnumMap<>(HandshakeKind.class);
+    /** Completed handshakes by kind, indexed by the kind's ordinal. */
+    private final long[] byKind = new long[HandshakeKind.values().length];
 
-    private final Map<String, Long> failures = new HashMap<>();
+    private final Map<String, Count> failures = new HashMap<>();
 
-    private final Map<String, Long> protocols = new HashMap<>();
+    private final Map<String, Count> protocols = new HashMap<>();
 
-    private final Map<String, Long> cipherSuites = new HashMap<>();
+    private final Map<String, Count> cipherSuites = new HashMap<>();
 
-    private final Map<String, Long> alertsReceived = new HashMap<>();
+    private final Map<String, Count> alertsReceived = new HashMap<>();
 
-    private final Map<String, Long> alertsSent = new HashMap<>();
+    private final Map<String, Count> alertsSent = new HashMap<>();
 
     /** Handshake durations in microseconds; resizes itself for outliers. */
     private final Histogram latency = new Histogram(3);
@@ -66,7 +68,8 @@ public final class TlsStatistics implements TlsEventListener {
 
     private long bytesOut;
 
-    private final Set<Long> open = new HashSet<>();
+    /** The connections whose handshake started and that neither failed nor closed since. */
+    private final Set<ConnectionInfo> open = new HashSet<>();
 
     private long connectionsTotal;
 
@@ -99,37 +102,39 @@ public final class TlsStatistics implements TlsEventListener {
         synchronized (this.lock) {
             if (event instanceof TlsEvent.HandshakeStarted started) {
                 this.started++;
-                if (!started.renegotiation() && this.open.add(started.connection().id())) {
+                if (!started.renegotiation() && this.open.add(started.connection())) {
                     this.connectionsTotal++;
                 }
             }
             else if (event instanceof TlsEvent.HandshakeCompleted done) {
                 this.completed++;
-                done.kinds().forEach((kind) -> this.byKind.merge(kind, 1L, Long::sum));
-                this.protocols.merge(done.protocol(), 1L, Long::sum);
-                this.cipherSuites.merge(done.cipherSuite(), 1L, Long::sum);
+                for (HandshakeKind kind : done.kinds()) {
+                    this.byKind[kind.ordinal()]++;
+                }
+                Count.increment(this.protocols, done.protocol());
+                Count.increment(this.cipherSuites, done.cipherSuite());
                 this.latency.recordValue(Math.max(0, done.duration().toNanos() / 1000));
             }
             else if (event instanceof TlsEvent.HandshakeFailed failure) {
                 this.failed++;
                 if (!this.open.isEmpty()) {
                     // A failed connection carries no traffic, whether or not its owner ever closes it.
-                    this.open.remove(failure.connection().id());
+                    this.open.remove(failure.connection());
                 }
                 String reason = reasonOf(failure);
-                this.failures.merge(reason, 1L, Long::sum);
+                Count.increment(this.failures, reason);
                 remember(failure, reason);
             }
             else if (event instanceof TlsEvent.AlertReceived received) {
-                this.alertsReceived.merge(received.alert().rfcName(), 1L, Long::sum);
+                Count.increment(this.alertsReceived, received.alert().rfcName());
             }
             else if (event instanceof TlsEvent.AlertSent sent) {
-                this.alertsSent.merge(sent.alert().rfcName(), 1L, Long::sum);
+                Count.increment(this.alertsSent, sent.alert().rfcName());
             }
             else if (event instanceof TlsEvent.Closed closed) {
                 this.bytesIn += closed.bytesIn();
                 this.bytesOut += closed.bytesOut();
-                this.open.remove(closed.connection().id());
+                this.open.remove(closed.connection());
             }
         }
     }
@@ -142,10 +147,16 @@ public final class TlsStatistics implements TlsEventListener {
         synchronized (this.lock) {
             List<FailureRecord> failuresNewestFirst = new ArrayList<>(this.recentFailures);
             Collections.reverse(failuresNewestFirst);
+            Map<HandshakeKind, Long> kinds = new EnumMap<>(HandshakeKind.class);
+            for (HandshakeKind kind : HandshakeKind.values()) {
+                if (this.byKind[kind.ordinal()] > 0) {
+                    kinds.put(kind, this.byKind[kind.ordinal()]);
+                }
+            }
             return new StatisticsSnapshot(this.context, Instant.now(), this.started, this.completed, this.failed,
-                    this.byKind, this.failures, this.protocols, this.cipherSuites, latencySnapshot(),
-                    this.alertsReceived, this.alertsSent, this.bytesIn, this.bytesOut, this.open.size(),
-                    this.connectionsTotal, failuresNewestFirst);
+                    kinds, Count.values(this.failures), Count.values(this.protocols), Count.values(this.cipherSuites),
+                    latencySnapshot(), Count.values(this.alertsReceived), Count.values(this.alertsSent), this.bytesIn,
+                    this.bytesOut, this.open.size(), this.connectionsTotal, failuresNewestFirst);
         }
     }
 
@@ -199,6 +210,23 @@ public final class TlsStatistics implements TlsEventListener {
 
     private static Duration micros(long value) {
         return Duration.ofNanos(value * 1000);
+    }
+
+    /** A counter in a map, incremented in place: no boxed value per event. Guarded by the statistics' lock. */
+    private static final class Count {
+
+        private long value;
+
+        static void increment(Map<String, Count> counts, String key) {
+            counts.computeIfAbsent(key, (ignored) -> new Count()).value++;
+        }
+
+        static Map<String, Long> values(Map<String, Count> counts) {
+            Map<String, Long> values = new HashMap<>();
+            counts.forEach((key, count) -> values.put(key, count.value));
+            return values;
+        }
+
     }
 
 }

@@ -217,6 +217,50 @@ class BufferPoolTests {
     }
 
     @Test
+    void aCloseFromAnotherThreadNeverWaitsForTheReadItInterrupts() throws Exception {
+        // TLS 1.2: no ticket follows the handshake, so the first read after it waits.
+        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.2"));
+        TlsContext client = Loopback.context(Loopback.client());
+        try (Loopback loopback = new Loopback()) {
+            CountDownLatch clientDone = new CountDownLatch(1);
+            CompletableFuture<HandshakeState> served = loopback.serve(server, true, (connection) -> {
+                connection.handshake();
+                clientDone.await(20, TimeUnit.SECONDS);
+                return connection.state();
+            });
+            ReadLockedClose transport = new ReadLockedClose(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
+                    loopback.port())));
+            TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
+            connection.handshake();
+            transport.armed = true;
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<TlsException> read = threads.submit(() -> {
+                    try {
+                        connection.read(ByteBuffer.allocate(100));
+                        return null;
+                    }
+                    catch (TlsException ex) {
+                        return ex;
+                    }
+                });
+                assertThat(transport.reading.await(10, TimeUnit.SECONDS)).isTrue();
+                // An orderly close of this transport waits for the read, as a socket's input drain waits for its
+                // read lock: a close from another thread must end the transport without it.
+                Future<?> closed = threads.submit(connection::close);
+                closed.get(5, TimeUnit.SECONDS);
+                assertThat(read.get(5, TimeUnit.SECONDS)).isNotNull();
+                assertThat(connection.buffersReleased()).isTrue();
+            }
+            finally {
+                clientDone.countDown();
+                threads.shutdownNow();
+            }
+            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(HandshakeState.ESTABLISHED);
+        }
+    }
+
+    @Test
     void aListenerThatClosesTheConnectionDuringAnOperationGetsAWholeCloseAsItEnds() throws Exception {
         AtomicReference<TlsConnection> self = new AtomicReference<>();
         List<TlsEvent> events = new CopyOnWriteArrayList<>();
@@ -349,18 +393,18 @@ class BufferPoolTests {
 
     @Test
     void aDirectionOfAnInMemoryPairGivesItsRingBackOnceBothEndsClosed() throws Exception {
-        drainSharedPool();
-        MemoryTransport[] pair = MemoryTransport.pair();
+        BufferPool pool = new BufferPool(4);
+        MemoryTransport[] pair = MemoryTransport.pair(false, 64 * 1024, pool);
         // Bytes nobody reads, as the close_notify of a connection whose peer closed without reading it.
         assertThat(pair[0].write(ByteBuffer.wrap(new byte[100]))).isEqualTo(100);
-        assertThat(BufferPool.SHARED.size()).isZero();
+        assertThat(pool.size()).isZero();
         pair[0].close();
         pair[0].close();
         // The reader may still read what was written before the close: the ring stays.
-        assertThat(BufferPool.SHARED.size()).isZero();
+        assertThat(pool.size()).isZero();
         assertThat(pair[1].pending()).isEqualTo(100);
         pair[1].close();
-        assertThat(BufferPool.SHARED.size()).isEqualTo(1);
+        assertThat(pool.size()).isEqualTo(1);
         assertThat(pair[1].read(ByteBuffer.allocate(200))).isEqualTo(-1);
         assertThatIOException().isThrownBy(() -> pair[0].write(ByteBuffer.wrap(new byte[1])));
     }
@@ -430,6 +474,73 @@ class BufferPoolTests {
      * A transport that tells when a read has started, once armed, and can hold that read until the test releases it
      * (then answering end of stream), even after the transport is closed, as some transports do.
      */
+    /** A transport whose close waits until no read runs, as a socket's close does when it first drains its input. */
+    private static final class ReadLockedClose implements Transport {
+
+        private final Transport delegate;
+
+        private final java.util.concurrent.locks.ReentrantLock readLock = new java.util.concurrent.locks.ReentrantLock();
+
+        final CountDownLatch reading = new CountDownLatch(1);
+
+        volatile boolean armed;
+
+        ReadLockedClose(Transport delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int read(ByteBuffer destination) throws IOException {
+            this.readLock.lock();
+            try {
+                if (this.armed) {
+                    this.reading.countDown();
+                }
+                return this.delegate.read(destination);
+            }
+            finally {
+                this.readLock.unlock();
+            }
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            return this.delegate.write(source);
+        }
+
+        @Override
+        public boolean isBlocking() {
+            return this.delegate.isBlocking();
+        }
+
+        @Override
+        public void setReadTimeout(Duration timeout) throws IOException {
+            this.delegate.setReadTimeout(timeout);
+        }
+
+        @Override
+        public Duration readTimeout() throws IOException {
+            return this.delegate.readTimeout();
+        }
+
+        @Override
+        public void close() throws IOException {
+            this.readLock.lock();
+            try {
+                this.delegate.close();
+            }
+            finally {
+                this.readLock.unlock();
+            }
+        }
+
+        @Override
+        public void abort() throws IOException {
+            this.delegate.abort();
+        }
+
+    }
+
     private static final class WatchedReads implements Transport {
 
         private final Transport delegate;

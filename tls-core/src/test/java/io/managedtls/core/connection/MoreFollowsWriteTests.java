@@ -126,7 +126,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void heldBytesWaitForFlushOrAWriteWithoutMoreAndThenLeave() throws Exception {
-        Ends ends = shookHands();
+        Ends ends = shookHands(Loopback.server());
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         MemoryTransport serverEnd = ends.pair()[1];
@@ -146,8 +146,59 @@ class MoreFollowsWriteTests {
     }
 
     @Test
+    void heldBytesCountAsPendingOutput() throws Exception {
+        Ends ends = shookHands(Loopback.server());
+        TlsConnection clientSide = ends.client();
+        assertThat(clientSide.hasPendingOutput()).isFalse();
+        assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
+        assertThat(clientSide.hasPendingOutput()).isTrue();
+        assertThat(clientSide.flush()).isZero();
+        assertThat(clientSide.hasPendingOutput()).isFalse();
+        clientSide.close();
+        ends.server().close();
+    }
+
+    @Test
+    void aReadStillDeliversWhatArrivedWhenHeldBytesCannotLeave() throws Exception {
+        Ends ends = shookHands(Loopback.server().protocols("TLSv1.3"));
+        TlsConnection clientSide = ends.client();
+        TlsConnection serverSide = ends.server();
+        assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
+        // The server says its last word and goes away: the client can no longer write, but can still read.
+        assertThat(serverSide.write(ByteBuffer.wrap(bytes("last word")))).isEqualTo(9);
+        assertThat(serverSide.closeNotify()).isZero();
+        ends.pair()[1].close();
+        assertThat(readExactly(clientSide, 9)).isEqualTo(bytes("last word"));
+        assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
+        // What was held fails where it is sent.
+        assertThatExceptionOfType(TlsException.class).isThrownBy(clientSide::flush)
+                .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.TRANSPORT_ERROR));
+        clientSide.close();
+        serverSide.close();
+    }
+
+    @Test
+    void aTls12CloseNotifyFromThePeerDiscardsHeldBytesAsTheRfcSays() throws Exception {
+        Ends ends = shookHands(Loopback.server().protocols("TLSv1.2"));
+        TlsConnection clientSide = ends.client();
+        TlsConnection serverSide = ends.server();
+        assertThat(serverSide.write(ByteBuffer.wrap(bytes("ab")))).isEqualTo(2);
+        assertThat(serverSide.closeNotify()).isZero();
+        // The first read takes both records in, delivers one byte, and leaves the close_notify unread.
+        assertThat(clientSide.read(ByteBuffer.allocate(1))).isEqualTo(1);
+        assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
+        assertThat(clientSide.read(ByteBuffer.allocate(1))).isEqualTo(1);
+        // RFC 5246 7.2.1: answer with a close_notify of its own, discarding any pending writes.
+        assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
+        assertThat(clientSide.hasPendingOutput()).isFalse();
+        assertThat(serverSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
+        clientSide.close();
+        serverSide.close();
+    }
+
+    @Test
     void closeSendsHeldBytesBeforeCloseNotify() throws Exception {
-        Ends ends = shookHands();
+        Ends ends = shookHands(Loopback.server());
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         byte[] data = randomBytes(40_000, 5);
@@ -160,7 +211,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void noWriteAfterCloseNotifyEvenWithMoreToFollow() throws Exception {
-        Ends ends = shookHands();
+        Ends ends = shookHands(Loopback.server());
         TlsConnection clientSide = ends.client();
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("last")), true)).isEqualTo(4);
         assertThat(clientSide.closeNotify()).isZero();
@@ -201,8 +252,8 @@ class MoreFollowsWriteTests {
     }
 
     /** A client and a server connection over a non-blocking in-memory pair, handshakes done. */
-    private static Ends shookHands() throws Exception {
-        TlsContext server = Loopback.context(Loopback.server());
+    private static Ends shookHands(io.managedtls.core.config.TlsConfig.Builder serverConfig) throws Exception {
+        TlsContext server = Loopback.context(serverConfig);
         TlsContext client = Loopback.context(Loopback.client());
         MemoryTransport[] pair = MemoryTransport.pair();
         TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
