@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs every measurement BENCHMARKS.md reports, on one JDK: the paired comparisons (ratios), then JMH with its
-# allocation profiler (bytes per operation) and the cipher ceiling. About 20 minutes on 2 cores.
+# allocation profiler (bytes per operation) and the cipher ceiling. About 25 minutes on 2 cores.
 #
 # usage: benchmarks/run.sh [JAVA] [TAG] [SECONDS]
 #   JAVA     the java command (default: java)
