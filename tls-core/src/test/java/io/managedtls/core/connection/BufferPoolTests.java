@@ -411,13 +411,8 @@ class BufferPoolTests {
 
     /** Returns a client and a server connection over an in-memory pair, their handshakes done. */
     private static TlsConnection[] shookHands(TlsConfig.Builder serverConfig) throws Exception {
-        TlsContext server = Loopback.context(serverConfig);
-        TlsContext client = Loopback.context(Loopback.client());
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(pair[1]);
-        Loopback.handshakeInOneThread(clientSide, serverSide);
-        return new TlsConnection[] { clientSide, serverSide };
+        Loopback.InMemory connected = Loopback.inMemory(serverConfig);
+        return new TlsConnection[] { connected.client(), connected.server() };
     }
 
     /** Takes every buffer the shared pool holds; returns those of them the pool had. */
@@ -475,9 +470,7 @@ class BufferPoolTests {
      * (then answering end of stream), even after the transport is closed, as some transports do.
      */
     /** A transport whose close waits until no read runs, as a socket's close does when it first drains its input. */
-    private static final class ReadLockedClose implements Transport {
-
-        private final Transport delegate;
+    private static final class ReadLockedClose extends ForwardingTransport {
 
         private final java.util.concurrent.locks.ReentrantLock readLock = new java.util.concurrent.locks.ReentrantLock();
 
@@ -486,7 +479,7 @@ class BufferPoolTests {
         volatile boolean armed;
 
         ReadLockedClose(Transport delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -504,26 +497,6 @@ class BufferPoolTests {
         }
 
         @Override
-        public int write(ByteBuffer source) throws IOException {
-            return this.delegate.write(source);
-        }
-
-        @Override
-        public boolean isBlocking() {
-            return this.delegate.isBlocking();
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            this.delegate.setReadTimeout(timeout);
-        }
-
-        @Override
-        public Duration readTimeout() throws IOException {
-            return this.delegate.readTimeout();
-        }
-
-        @Override
         public void close() throws IOException {
             this.readLock.lock();
             try {
@@ -534,16 +507,10 @@ class BufferPoolTests {
             }
         }
 
-        @Override
-        public void abort() throws IOException {
-            this.delegate.abort();
-        }
-
     }
 
-    private static final class WatchedReads implements Transport {
-
-        private final Transport delegate;
+    /** A transport that signals a read once armed, and holds it until released when asked to. */
+    private static final class WatchedReads extends ForwardingTransport {
 
         final CountDownLatch entered = new CountDownLatch(1);
 
@@ -554,7 +521,7 @@ class BufferPoolTests {
         volatile boolean holding;
 
         WatchedReads(Transport delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -572,36 +539,6 @@ class BufferPoolTests {
                 }
             }
             return this.delegate.read(destination);
-        }
-
-        @Override
-        public int write(ByteBuffer source) throws IOException {
-            return this.delegate.write(source);
-        }
-
-        @Override
-        public boolean isBlocking() {
-            return this.delegate.isBlocking();
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            this.delegate.setReadTimeout(timeout);
-        }
-
-        @Override
-        public Duration readTimeout() throws IOException {
-            return this.delegate.readTimeout();
-        }
-
-        @Override
-        public void close() throws IOException {
-            this.delegate.close();
-        }
-
-        @Override
-        public void abort() throws IOException {
-            this.delegate.abort();
         }
 
     }

@@ -60,7 +60,7 @@ class MoreFollowsWriteTests {
                 assertThat(records.subList(0, 8)).allSatisfy((length) -> assertThat(length).isGreaterThan(16384));
                 assertThat(writes).hasSizeLessThanOrEqualTo(5);
             }
-            assertThat(readExactly(serverSide, data.length)).isEqualTo(data);
+            assertThat(Io.readFully(serverSide, data.length)).isEqualTo(data);
             clientSide.close();
             serverSide.close();
         }
@@ -126,20 +126,20 @@ class MoreFollowsWriteTests {
 
     @Test
     void heldBytesWaitForFlushOrAWriteWithoutMoreAndThenLeave() throws Exception {
-        Ends ends = shookHands(Loopback.server());
+        Loopback.InMemory ends = Loopback.inMemory(Loopback.server());
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
-        MemoryTransport serverEnd = ends.pair()[1];
+        MemoryTransport serverEnd = ends.ends()[1];
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
         assertThat(serverEnd.pending()).isZero();
         assertThat(serverSide.read(ByteBuffer.allocate(100))).isEqualTo(TlsConnection.WANT_READ);
         assertThat(clientSide.flush()).isZero();
         assertThat(serverEnd.pending()).isPositive();
-        assertThat(readExactly(serverSide, 4)).isEqualTo(bytes("held"));
+        assertThat(Io.readFully(serverSide, 4)).isEqualTo(bytes("held"));
 
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("one, ")), true)).isEqualTo(5);
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("two")), false)).isEqualTo(3);
-        assertThat(readExactly(serverSide, 8)).isEqualTo(bytes("one, two"));
+        assertThat(Io.readFully(serverSide, 8)).isEqualTo(bytes("one, two"));
         assertThat(clientSide.bytesOut()).isEqualTo(12);
         clientSide.close();
         serverSide.close();
@@ -147,7 +147,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void heldBytesCountAsPendingOutput() throws Exception {
-        Ends ends = shookHands(Loopback.server());
+        Loopback.InMemory ends = Loopback.inMemory(Loopback.server());
         TlsConnection clientSide = ends.client();
         assertThat(clientSide.hasPendingOutput()).isFalse();
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
@@ -160,15 +160,15 @@ class MoreFollowsWriteTests {
 
     @Test
     void aReadStillDeliversWhatArrivedWhenHeldBytesCannotLeave() throws Exception {
-        Ends ends = shookHands(Loopback.server().protocols("TLSv1.3"));
+        Loopback.InMemory ends = Loopback.inMemory(Loopback.server().protocols("TLSv1.3"));
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
         // The server says its last word and goes away: the client can no longer write, but can still read.
         assertThat(serverSide.write(ByteBuffer.wrap(bytes("last word")))).isEqualTo(9);
         assertThat(serverSide.closeNotify()).isZero();
-        ends.pair()[1].close();
-        assertThat(readExactly(clientSide, 9)).isEqualTo(bytes("last word"));
+        ends.ends()[1].close();
+        assertThat(Io.readFully(clientSide, 9)).isEqualTo(bytes("last word"));
         assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
         // What was held fails where it is sent.
         assertThatExceptionOfType(TlsException.class).isThrownBy(clientSide::flush)
@@ -179,7 +179,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void aTls12CloseNotifyFromThePeerDiscardsHeldBytesAsTheRfcSays() throws Exception {
-        Ends ends = shookHands(Loopback.server().protocols("TLSv1.2"));
+        Loopback.InMemory ends = Loopback.inMemory(Loopback.server().protocols("TLSv1.2"));
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         assertThat(serverSide.write(ByteBuffer.wrap(bytes("ab")))).isEqualTo(2);
@@ -198,27 +198,27 @@ class MoreFollowsWriteTests {
 
     @Test
     void closeSendsHeldBytesBeforeCloseNotify() throws Exception {
-        Ends ends = shookHands(Loopback.server());
+        Loopback.InMemory ends = Loopback.inMemory(Loopback.server());
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         byte[] data = randomBytes(40_000, 5);
         assertThat(clientSide.write(ByteBuffer.wrap(data), true)).isEqualTo(data.length);
         clientSide.close();
-        assertThat(readExactly(serverSide, data.length)).isEqualTo(data);
+        assertThat(Io.readFully(serverSide, data.length)).isEqualTo(data);
         assertThat(serverSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
         serverSide.close();
     }
 
     @Test
     void noWriteAfterCloseNotifyEvenWithMoreToFollow() throws Exception {
-        Ends ends = shookHands(Loopback.server());
+        Loopback.InMemory ends = Loopback.inMemory(Loopback.server());
         TlsConnection clientSide = ends.client();
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("last")), true)).isEqualTo(4);
         assertThat(clientSide.closeNotify()).isZero();
         assertThatExceptionOfType(TlsException.class)
                 .isThrownBy(() -> clientSide.write(ByteBuffer.wrap(bytes("late")), true))
                 .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.BAD_INPUT_DATA));
-        assertThat(readExactly(ends.server(), 4)).isEqualTo(bytes("last"));
+        assertThat(Io.readFully(ends.server(), 4)).isEqualTo(bytes("last"));
         assertThat(ends.server().read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
         clientSide.close();
         ends.server().close();
@@ -249,28 +249,6 @@ class MoreFollowsWriteTests {
             }
             assertThat(served.get(20, TimeUnit.SECONDS)).isFalse();
         }
-    }
-
-    /** A client and a server connection over a non-blocking in-memory pair, handshakes done. */
-    private static Ends shookHands(io.managedtls.core.config.TlsConfig.Builder serverConfig) throws Exception {
-        TlsContext server = Loopback.context(serverConfig);
-        TlsContext client = Loopback.context(Loopback.client());
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(pair[1]);
-        Loopback.handshakeInOneThread(clientSide, serverSide);
-        return new Ends(clientSide, serverSide, pair);
-    }
-
-    private record Ends(TlsConnection client, TlsConnection server, MemoryTransport[] pair) {
-    }
-
-    private static byte[] readExactly(TlsConnection connection, int length) throws Exception {
-        ByteBuffer received = ByteBuffer.allocate(length);
-        while (received.hasRemaining()) {
-            assertThat(Loopback.until(() -> connection.read(received))).isPositive();
-        }
-        return received.array();
     }
 
     /** A transport over one end of an in-memory pair that records each write's bytes, and never hands buffers over. */
