@@ -38,6 +38,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 @Timeout(60)
 class BufferPoolTests {
 
+    /** Part of the secrets the tests send, looked for in pooled buffers. */
+    private static final byte[] MARKER = "must not outlive".getBytes(StandardCharsets.UTF_8);
+
     @Test
     void buffersComeInWholeKibibytesAndGoBackCleared() {
         BufferPool pool = new BufferPool(4);
@@ -303,13 +306,7 @@ class BufferPoolTests {
         clientSide.close();
         serverSide.close();
         assertThat(BufferPool.SHARED.size()).isGreaterThanOrEqualTo(3);
-        byte[] marker = "must not outlive".getBytes(StandardCharsets.UTF_8);
-        List<ByteBuffer> pooled = drainSharedPool();
-        assertThat(pooled).hasSizeGreaterThanOrEqualTo(3);
-        for (ByteBuffer buffer : pooled) {
-            assertThat(indexOf(buffer.array(), marker)).as("a pooled buffer of %d bytes", buffer.capacity())
-                    .isEqualTo(-1);
-        }
+        assertThat(drainSharedPoolHoldingNone(MARKER)).hasSizeGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -329,13 +326,8 @@ class BufferPoolTests {
         assertThat(received.array()).isEqualTo(secret);
         clientSide.close();
         serverSide.close();
-        byte[] marker = "must not outlive".getBytes(StandardCharsets.UTF_8);
-        List<ByteBuffer> pooled = drainSharedPool();
-        assertThat(pooled).anySatisfy((buffer) -> assertThat(buffer.capacity()).isEqualTo(16 * 1024));
-        for (ByteBuffer buffer : pooled) {
-            assertThat(indexOf(buffer.array(), marker)).as("a pooled buffer of %d bytes", buffer.capacity())
-                    .isEqualTo(-1);
-        }
+        assertThat(drainSharedPoolHoldingNone(MARKER))
+                .anySatisfy((buffer) -> assertThat(buffer.capacity()).isEqualTo(16 * 1024));
     }
 
     @Test
@@ -363,11 +355,7 @@ class BufferPoolTests {
         assertThat(serverSide.exchangedBuffers()).isTrue();
         clientSide.close();
         serverSide.close();
-        byte[] marker = "must not outlive".getBytes(StandardCharsets.UTF_8);
-        for (ByteBuffer buffer : drainSharedPool()) {
-            assertThat(indexOf(buffer.array(), marker)).as("a pooled buffer of %d bytes", buffer.capacity())
-                    .isEqualTo(-1);
-        }
+        drainSharedPoolHoldingNone(MARKER);
     }
 
     @Test
@@ -383,12 +371,7 @@ class BufferPoolTests {
         // TLS 1.3 sends the certificate encrypted: only the client's decryption in place could leave it in plaintext.
         byte[] encoded = Loopback.LOCALHOST.certificate().getEncoded();
         byte[] window = java.util.Arrays.copyOfRange(encoded, encoded.length - 64, encoded.length);
-        List<ByteBuffer> pooled = drainSharedPool();
-        assertThat(pooled).hasSizeGreaterThanOrEqualTo(3);
-        for (ByteBuffer buffer : pooled) {
-            assertThat(indexOf(buffer.array(), window)).as("a pooled buffer of %d bytes", buffer.capacity())
-                    .isEqualTo(-1);
-        }
+        assertThat(drainSharedPoolHoldingNone(window)).hasSizeGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -413,6 +396,16 @@ class BufferPoolTests {
     private static TlsConnection[] shookHands(TlsConfig.Builder serverConfig) throws Exception {
         Loopback.InMemory connected = Loopback.inMemory(serverConfig);
         return new TlsConnection[] { connected.client(), connected.server() };
+    }
+
+    /** Drains the shared pool and checks that none of its buffers holds the bytes; returns the buffers. */
+    private static List<ByteBuffer> drainSharedPoolHoldingNone(byte[] bytes) {
+        List<ByteBuffer> pooled = drainSharedPool();
+        for (ByteBuffer buffer : pooled) {
+            assertThat(indexOf(buffer.array(), bytes)).as("a pooled buffer of %d bytes", buffer.capacity())
+                    .isEqualTo(-1);
+        }
+        return pooled;
     }
 
     /** Takes every buffer the shared pool holds; returns those of them the pool had. */
