@@ -84,8 +84,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #write(ByteBuffer, boolean)}) holds one more buffer of 16 KiB for what it holds back. The buffers come from
  * a pool shared by all connections and go back to it when the connection is closed and no operation of it runs any
  * more (wiped first when they may hold application data in plaintext), so that opening and closing connections makes
- * little garbage. The handshake observer reads the plaintext handshake
- * once and then stays out of the data path.
+ * little garbage. The handshake observer reads the plaintext handshake once and then stays out of the data path.
  */
 public final class TlsConnection implements Closeable {
 
