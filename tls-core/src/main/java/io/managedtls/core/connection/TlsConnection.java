@@ -392,13 +392,14 @@ public final class TlsConnection implements Closeable {
                     return END_OF_STREAM;
                 }
                 int progress = unwrapApplicationData(destination);
-                if (progress < 0) {
-                    return progress;
-                }
                 if (this.deliveredDirectly > 0) {
+                    // Data already in the caller's buffer comes first; a want code the same call met comes back.
                     int n = this.deliveredDirectly;
                     this.deliveredDirectly = 0;
                     return n;
+                }
+                if (progress < 0) {
+                    return progress;
                 }
             }
         }
@@ -615,6 +616,8 @@ public final class TlsConnection implements Closeable {
     /** Drops held data that can no longer be sent, wiping it. */
     private void discardHeld() {
         if (this.held.position() > 0) {
+            // Counted as written when taken; they never will be.
+            this.bytesOut -= this.held.position();
             wipe(this.held, this.heldFilled);
             this.held.clear();
         }
@@ -642,6 +645,10 @@ public final class TlsConnection implements Closeable {
         enter();
         try {
             checkNotFailed();
+            int renegotiation = finishRenegotiationBeforeHeld();
+            if (renegotiation < 0) {
+                return renegotiation;
+            }
             try {
                 return sendHeld() ? 0 : WANT_WRITE;
             }
@@ -746,31 +753,54 @@ public final class TlsConnection implements Closeable {
             // A failed connection has sent its alert, or ended its transport, already.
             return 0;
         }
+        int renegotiation = finishRenegotiationBeforeHeld();
+        if (renegotiation < 0) {
+            return renegotiation;
+        }
         try {
-            if (!this.closeNotifySent) {
-                if (!wrapHeld()) {
-                    return WANT_WRITE;
-                }
-                this.engine.closeOutbound();
-                while (!this.engine.isOutboundDone()) {
-                    SSLEngineResult result = wrap(EMPTY);
-                    if (result == null) {
-                        return WANT_WRITE;
-                    }
-                    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                        break;
-                    }
-                }
-                this.closeNotifySent = true;
-                debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
-                publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-                this.state = this.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
-            }
-            return flushOutput() ? 0 : WANT_WRITE;
+            return sendCloseNotify();
         }
         catch (IOException | RuntimeException ex) {
             throw fail(translate(ex));
         }
+    }
+
+    /**
+     * Wraps this side's close_notify, after any held data, unless done already, and sends what netOut holds; returns
+     * 0 when all is sent, {@link #WANT_WRITE} when a non-blocking transport could not take it all.
+     */
+    private int sendCloseNotify() throws IOException {
+        if (!this.closeNotifySent) {
+            if (!wrapHeld()) {
+                return WANT_WRITE;
+            }
+            this.engine.closeOutbound();
+            while (!this.engine.isOutboundDone()) {
+                SSLEngineResult result = wrap(EMPTY);
+                if (result == null) {
+                    return WANT_WRITE;
+                }
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    break;
+                }
+            }
+            this.closeNotifySent = true;
+            debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
+            publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
+            this.state = this.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
+        }
+        return flushOutput() ? 0 : WANT_WRITE;
+    }
+
+    /**
+     * Runs a renegotiation the peer began as far as the transport allows, when held data waits for its end: held data
+     * is wrapped between handshakes only. Returns 0 when none runs any more, or the handshake's want code.
+     */
+    private int finishRenegotiationBeforeHeld() throws TlsException {
+        if (this.held.position() > 0 && this.state == HandshakeState.RENEGOTIATING) {
+            return handshakeNow();
+        }
+        return 0;
     }
 
     /**
@@ -784,8 +814,14 @@ public final class TlsConnection implements Closeable {
     @Override
     public void close() {
         this.closing = true;
-        boolean alone = (this.activity.incrementAndGet() & OPERATIONS) == 1;
+        int activityNow = this.activity.incrementAndGet();
+        boolean alone = (activityNow & OPERATIONS) == 1;
         try {
+            if ((activityNow & RELEASED) != 0) {
+                // An earlier close has finished, or finishes on another thread (bounded by its own watchdog): the
+                // engine and the buffers are its alone.
+                return;
+            }
             if (alone) {
                 closeNow();
             }
@@ -1345,13 +1381,27 @@ public final class TlsConnection implements Closeable {
                 debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify");
                 publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
                 this.state = this.closeNotifySent ? HandshakeState.CLOSED : HandshakeState.CLOSING;
-                // JSSE answers a TLS 1.2 close_notify with its own; send it so the peer sees a clean close.
+                // JSSE answers a TLS 1.2 close_notify with its own; send it so the peer sees a clean close, if its
+                // transport still takes it: a peer that closed its transport right after (as a close does) turns a
+                // clean end of stream into no failure.
                 if (!this.engine.isOutboundDone() && this.engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                    closeNotifyNow();
+                    answerCloseNotify();
                 }
                 return 1;
             }
             default -> throw new IllegalStateException("Unexpected unwrap status " + result.getStatus());
+        }
+    }
+
+    private void answerCloseNotify() throws SSLException {
+        try {
+            sendCloseNotify();
+        }
+        catch (SSLException ex) {
+            throw ex;
+        }
+        catch (IOException ex) {
+            debug(TlsDebugListener.LEVEL_ERROR, "close_notify answered but not sent: " + ex.getMessage());
         }
     }
 

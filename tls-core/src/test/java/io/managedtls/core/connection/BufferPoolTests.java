@@ -264,6 +264,51 @@ class BufferPoolTests {
     }
 
     @Test
+    void aSecondCloseWhileTheFirstStillSendsLeavesTheEngineAndBuffersToIt() throws Exception {
+        AtomicReference<TlsConnection> self = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger closedEvents = new java.util.concurrent.atomic.AtomicInteger();
+        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.3"));
+        TlsContext client = Loopback.context(Loopback.client().eventListener((event) -> {
+            if (event instanceof TlsEvent.AlertReceived) {
+                // A listener closes during the read: the whole close runs as the read ends.
+                self.get().close();
+            }
+            if (event instanceof TlsEvent.Closed) {
+                closedEvents.incrementAndGet();
+            }
+        }));
+        MemoryTransport[] pair = MemoryTransport.pair();
+        StallingWrites transport = new StallingWrites(pair[0]);
+        TlsConnection clientSide = client.newConnection(transport, "localhost", 443);
+        self.set(clientSide);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        assertThat(serverSide.write(ByteBuffer.wrap(new byte[] { 'x' }))).isEqualTo(1);
+        assertThat(serverSide.closeNotify()).isZero();
+        // Takes the data and the close_notify in and delivers the data.
+        assertThat(clientSide.read(ByteBuffer.allocate(1))).isEqualTo(1);
+        // Two whole records wait in netOut and ten bytes are held: the deferred close has something to send.
+        assertThat(clientSide.write(ByteBuffer.wrap(new byte[2 * 16367 + 10]), true)).isEqualTo(2 * 16367 + 10);
+        transport.stall = true;
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> read = threads.submit(() -> clientSide.read(ByteBuffer.allocate(10)));
+            // The read ends, and its exit runs the deferred close, which stalls in the transport's write.
+            assertThat(transport.writing.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<?> second = threads.submit(clientSide::close);
+            second.get(10, TimeUnit.SECONDS);
+            assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo(TlsConnection.END_OF_STREAM);
+        }
+        finally {
+            transport.ended.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(transport.mostWriters.get()).as("threads in the transport's write at once").isEqualTo(1);
+        assertThat(closedEvents).hasValue(1);
+        serverSide.close();
+    }
+
+    @Test
     void aListenerThatClosesTheConnectionDuringAnOperationGetsAWholeCloseAsItEnds() throws Exception {
         AtomicReference<TlsConnection> self = new AtomicReference<>();
         List<TlsEvent> events = new CopyOnWriteArrayList<>();
@@ -498,6 +543,63 @@ class BufferPoolTests {
             finally {
                 this.readLock.unlock();
             }
+        }
+
+    }
+
+    /** A transport whose writes, once it stalls, wait until it is ended, and which counts its writers. */
+    private static final class StallingWrites extends ForwardingTransport {
+
+        final CountDownLatch writing = new CountDownLatch(1);
+
+        final CountDownLatch ended = new CountDownLatch(1);
+
+        final java.util.concurrent.atomic.AtomicInteger writers = new java.util.concurrent.atomic.AtomicInteger();
+
+        final java.util.concurrent.atomic.AtomicInteger mostWriters = new java.util.concurrent.atomic.AtomicInteger();
+
+        volatile boolean stall;
+
+        StallingWrites(Transport delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public boolean isBlocking() {
+            // Non-blocking for the handshake; blocking once stalled, so that the close waits in its write.
+            return this.stall;
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            if (!this.stall) {
+                return super.write(source);
+            }
+            this.mostWriters.accumulateAndGet(this.writers.incrementAndGet(), Math::max);
+            this.writing.countDown();
+            try {
+                this.ended.await(10, TimeUnit.SECONDS);
+                throw new IOException("The transport was ended");
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IOException(ex);
+            }
+            finally {
+                this.writers.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            this.ended.countDown();
+            super.close();
+        }
+
+        @Override
+        public void abort() throws IOException {
+            this.ended.countDown();
+            super.abort();
         }
 
     }

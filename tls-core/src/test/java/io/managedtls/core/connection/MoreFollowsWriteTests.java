@@ -191,7 +191,50 @@ class MoreFollowsWriteTests {
         // RFC 5246 7.2.1: answer with a close_notify of its own, discarding any pending writes.
         assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
         assertThat(clientSide.hasPendingOutput()).isFalse();
+        assertThat(clientSide.bytesOut()).as("bytes that reached the peer").isZero();
         assertThat(serverSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
+        clientSide.close();
+        serverSide.close();
+    }
+
+    @Test
+    void aTls12PeerThatClosesRightAfterItsCloseNotifyStillEndsTheStreamCleanly() throws Exception {
+        Loopback.InMemory ends = Loopback.inMemory(Loopback.server().protocols("TLSv1.2"));
+        TlsConnection clientSide = ends.client();
+        assertThat(ends.server().write(ByteBuffer.wrap(bytes("bye")))).isEqualTo(3);
+        // close_notify, then the transport: the client's own close_notify, which TLS 1.2 asks for, cannot leave.
+        ends.server().close();
+        assertThat(Io.readFully(clientSide, 3)).isEqualTo(bytes("bye"));
+        assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
+        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
+        clientSide.close();
+    }
+
+    @Test
+    void heldBytesWaitForARenegotiationThePeerBeganAndFlushDrivesIt() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.2")
+                .renegotiation(RenegotiationPolicy.ENABLED));
+        TlsContext client = Loopback.context(Loopback.client().renegotiation(RenegotiationPolicy.ENABLED));
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
+        TlsConnection serverSide = server.newConnection(pair[1]);
+        Loopback.handshakeInOneThread(clientSide, serverSide);
+        assertThat(serverSide.write(ByteBuffer.wrap(bytes("x")))).isEqualTo(1);
+        assertThat(serverSide.renegotiate()).isEqualTo(TlsConnection.WANT_READ);
+        // One read takes the data and the HelloRequest in and delivers the data; the next starts the renegotiation.
+        assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(1);
+        assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
+        assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.WANT_READ);
+        assertThat(clientSide.state()).isEqualTo(HandshakeState.RENEGOTIATING);
+        // A flush waits for the peer's part of the renegotiation, not for a transport that is writable.
+        assertThat(clientSide.flush()).isEqualTo(TlsConnection.WANT_READ);
+        for (int round = 0; round < 20 && clientSide.state() == HandshakeState.RENEGOTIATING; round++) {
+            serverSide.handshake();
+            clientSide.flush();
+        }
+        assertThat(clientSide.state()).isEqualTo(HandshakeState.ESTABLISHED);
+        assertThat(clientSide.flush()).isZero();
+        assertThat(Io.readFully(serverSide, 4)).isEqualTo(bytes("held"));
         clientSide.close();
         serverSide.close();
     }
