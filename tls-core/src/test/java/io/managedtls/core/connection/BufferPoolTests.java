@@ -183,11 +183,7 @@ class BufferPoolTests {
         TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
         try (Loopback loopback = new Loopback()) {
             CountDownLatch clientDone = new CountDownLatch(1);
-            CompletableFuture<HandshakeState> served = loopback.serve(server, true, (connection) -> {
-                connection.handshake();
-                clientDone.await(20, TimeUnit.SECONDS);
-                return connection.state();
-            });
+            CompletableFuture<HandshakeState> served = serveIdle(loopback, server, clientDone);
             WatchedReads transport = new WatchedReads(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
                     loopback.port())));
             TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
@@ -226,11 +222,7 @@ class BufferPoolTests {
         TlsContext client = Loopback.context(Loopback.client());
         try (Loopback loopback = new Loopback()) {
             CountDownLatch clientDone = new CountDownLatch(1);
-            CompletableFuture<HandshakeState> served = loopback.serve(server, true, (connection) -> {
-                connection.handshake();
-                clientDone.await(20, TimeUnit.SECONDS);
-                return connection.state();
-            });
+            CompletableFuture<HandshakeState> served = serveIdle(loopback, server, clientDone);
             ReadLockedClose transport = new ReadLockedClose(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
                     loopback.port())));
             TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
@@ -435,6 +427,16 @@ class BufferPoolTests {
         assertThat(pool.size()).isEqualTo(1);
         assertThat(pair[1].read(ByteBuffer.allocate(200))).isEqualTo(-1);
         assertThatIOException().isThrownBy(() -> pair[0].write(ByteBuffer.wrap(new byte[1])));
+    }
+
+    /** Serves one connection that shakes hands and then neither reads nor writes until the latch opens. */
+    private static CompletableFuture<HandshakeState> serveIdle(Loopback loopback, TlsContext server,
+            CountDownLatch done) {
+        return loopback.serve(server, true, (connection) -> {
+            connection.handshake();
+            done.await(20, TimeUnit.SECONDS);
+            return connection.state();
+        });
     }
 
     /** Returns a client and a server connection over an in-memory pair, their handshakes done. */
