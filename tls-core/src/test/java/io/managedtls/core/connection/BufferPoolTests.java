@@ -27,6 +27,7 @@ import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.event.TlsEvent;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -189,15 +190,7 @@ class BufferPoolTests {
             TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
             connection.handshake();
             transport.armed = true;
-            CompletableFuture<TlsException> read = CompletableFuture.supplyAsync(() -> {
-                try {
-                    connection.read(ByteBuffer.allocate(100));
-                    return null;
-                }
-                catch (TlsException ex) {
-                    return ex;
-                }
-            });
+            CompletableFuture<TlsException> read = CompletableFuture.supplyAsync(() -> failureOfARead(connection));
             // The reader is inside the socket's read, which nothing will answer.
             assertThat(transport.entered.await(10, TimeUnit.SECONDS)).isTrue();
             connection.close();
@@ -230,15 +223,7 @@ class BufferPoolTests {
             transport.armed = true;
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
-                Future<TlsException> read = threads.submit(() -> {
-                    try {
-                        connection.read(ByteBuffer.allocate(100));
-                        return null;
-                    }
-                    catch (TlsException ex) {
-                        return ex;
-                    }
-                });
+                Future<TlsException> read = threads.submit(() -> failureOfARead(connection));
                 assertThat(transport.reading.await(10, TimeUnit.SECONDS)).isTrue();
                 // An orderly close of this transport waits for the read, as a socket's input drain waits for its
                 // read lock: a close from another thread must end the transport without it.
@@ -427,6 +412,17 @@ class BufferPoolTests {
         assertThat(pool.size()).isEqualTo(1);
         assertThat(pair[1].read(ByteBuffer.allocate(200))).isEqualTo(-1);
         assertThatIOException().isThrownBy(() -> pair[0].write(ByteBuffer.wrap(new byte[1])));
+    }
+
+    /** Reads once and returns how the read failed, or {@code null} when it did not. */
+    private static @Nullable TlsException failureOfARead(TlsConnection connection) {
+        try {
+            connection.read(ByteBuffer.allocate(100));
+            return null;
+        }
+        catch (TlsException ex) {
+            return ex;
+        }
     }
 
     /** Serves one connection that shakes hands and then neither reads nor writes until the latch opens. */
