@@ -20,6 +20,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -33,10 +34,10 @@ import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.config.TlsRole;
 import io.managedtls.core.event.TlsEventListener;
-import io.managedtls.core.session.SessionTracker;
 import io.managedtls.core.stats.TlsStatistics;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.PeerVerifier;
+import io.managedtls.core.verify.VerifyResult;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,16 +83,16 @@ public final class TlsContext {
     private TlsContext(String name, TlsConfig config, SSLContext sslContext) throws GeneralSecurityException {
         this.name = name;
         this.statistics = new TlsStatistics(name);
-        this.material = new Material(config, this.statistics);
         this.sslContext = sslContext;
-        sslContext.init(new KeyManager[] { new ReloadableKeyManager() },
-                new TrustManager[] { new ReloadableTrustManager() }, config.secureRandom());
         SSLSessionContext jsseSessions = (config.role() == TlsRole.SERVER) ? sslContext.getServerSessionContext()
                 : sslContext.getClientSessionContext();
+        this.sessions = new SessionTracker(name, config.role(), jsseSessions, config.sessionCacheSize() > 0);
+        this.material = new Material(config, this.statistics, this.sessions);
+        sslContext.init(new KeyManager[] { new ReloadableKeyManager() },
+                new TrustManager[] { new ReloadableTrustManager() }, config.secureRandom());
         // JSSE's own cache must outlast ours so that ours decides; it holds a few copies per session (tickets).
         jsseSessions.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, config.sessionTimeout().toSeconds() + 1));
         jsseSessions.setSessionCacheSize((int) Math.min(Integer.MAX_VALUE, 4L * Math.max(config.sessionCacheSize(), 1)));
-        this.sessions = new SessionTracker(name, config.role(), jsseSessions, config.sessionCacheSize() > 0);
         this.sessions.attach(config.sessionCacheFactory().create(name, Math.max(config.sessionCacheSize(), 1),
                 config.sessionTimeout(), this.sessions));
     }
@@ -172,6 +173,17 @@ public final class TlsContext {
      */
     public TlsStatistics statistics() {
         return this.statistics;
+    }
+
+    /**
+     * Returns the result of verifying the peer's certificate chain in a session of this context: for JSSE sockets and
+     * engines made from {@link #sslContext()}; connections made by the context report it themselves
+     * ({@link TlsConnection#verifyResult()}). A resumed session reports the verification of its full handshake.
+     * @param session a session established by this context's JSSE context
+     * @return the result, {@link VerifyResult#MISSING} when no chain was verified in it
+     */
+    public VerifyResult verifyResult(SSLSession session) {
+        return this.sessions.verifyResult(session);
     }
 
     /**
@@ -295,12 +307,13 @@ public final class TlsContext {
                     + "' from " + current.config.role() + " to " + newConfig.role());
         }
         this.recentMaterials.set(this.reloads++ % RECENT_MATERIALS, current);
-        this.material = new Material(newConfig, this.statistics);
+        Material reloaded = new Material(newConfig, this.statistics, this.sessions);
+        this.material = reloaded;
         // A resumed session would skip the new material: the old certificate, or a peer the new trust refuses.
         if (!Objects.equals(newConfig.keyMaterial(), current.config.keyMaterial())
                 || !newConfig.sniKeyMaterial().equals(current.config.sniKeyMaterial())
                 || !newConfig.trustMaterial().equals(current.config.trustMaterial())) {
-            this.sessions.invalidateAll();
+            this.sessions.invalidateAll(reloaded.generation);
         }
     }
 
@@ -388,12 +401,12 @@ public final class TlsContext {
 
         final PeerVerifier verifier;
 
-        Material(TlsConfig config, TlsStatistics statistics) {
+        Material(TlsConfig config, TlsStatistics statistics, SessionTracker sessions) {
             this.config = config;
             this.connectionConfig = config.toBuilder()
                     .eventListener(TlsEventListener.of(List.of(statistics, config.eventListener()))).build();
             this.keyManager = new MaterialKeyManager(config);
-            this.verifier = new PeerVerifier(config);
+            this.verifier = new PeerVerifier(config, config.trustMaterial(), sessions::recordVerifyResult);
         }
 
         @Nullable String tag(@Nullable String alias) {
@@ -431,8 +444,6 @@ public final class TlsContext {
         @Override
         public @Nullable String chooseEngineServerAlias(String keyType, Principal @Nullable [] issuers,
                 @Nullable SSLEngine engine) {
-            // Only full handshakes choose a key: the moment to bind the session to a cache entry.
-            TlsContext.this.sessions.bind((engine != null) ? engine.getHandshakeSession() : null);
             Material current = TlsContext.this.material;
             return current.tag(current.keyManager.chooseEngineServerAlias(keyType, issuers, engine));
         }
@@ -466,7 +477,6 @@ public final class TlsContext {
         @Override
         public @Nullable String chooseServerAlias(String keyType, Principal @Nullable [] issuers,
                 @Nullable Socket socket) {
-            TlsContext.this.sessions.bind((socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null);
             Material current = TlsContext.this.material;
             return current.tag(current.keyManager.chooseServerAlias(keyType, issuers, socket));
         }
@@ -474,7 +484,11 @@ public final class TlsContext {
         @Override
         public X509Certificate @Nullable [] getCertificateChain(String alias) {
             Material owner = materialOf(alias);
-            return (owner != null) ? owner.keyManager.getCertificateChain(Material.untag(alias)) : null;
+            X509Certificate[] chain = (owner != null) ? owner.keyManager.getCertificateChain(Material.untag(alias))
+                    : null;
+            // Only a server's full handshake asks for its chain: the moment to give its session a binding.
+            return (chain != null && owner.config.role() == TlsRole.SERVER)
+                    ? TlsContext.this.sessions.stampServerChain(chain, owner.generation) : chain;
         }
 
         @Override
@@ -511,9 +525,11 @@ public final class TlsContext {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
                 throws CertificateException {
-            // Only full handshakes verify the server: the moment to bind the session to a cache entry.
-            TlsContext.this.sessions.bind((socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null);
-            verifier().checkServerTrusted(chain, authType, socket);
+            // Only full handshakes verify the server: the moment to give the session a binding.
+            Material current = TlsContext.this.material;
+            TlsContext.this.sessions.bindClient((socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null,
+                    current.generation);
+            current.verifier.checkServerTrusted(chain, authType, socket);
         }
 
         @Override
@@ -525,8 +541,10 @@ public final class TlsContext {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
                 throws CertificateException {
-            TlsContext.this.sessions.bind((engine != null) ? engine.getHandshakeSession() : null);
-            verifier().checkServerTrusted(chain, authType, engine);
+            Material current = TlsContext.this.material;
+            TlsContext.this.sessions.bindClient((engine != null) ? engine.getHandshakeSession() : null,
+                    current.generation);
+            current.verifier.checkServerTrusted(chain, authType, engine);
         }
 
         @Override

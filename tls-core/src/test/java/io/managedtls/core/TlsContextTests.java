@@ -18,7 +18,6 @@ import io.managedtls.core.material.DevelopmentCertificateAuthority;
 import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.material.MaterialResource;
 import io.managedtls.core.material.TrustMaterial;
-import io.managedtls.core.verify.PeerVerifier;
 import io.managedtls.core.verify.VerifyFlag;
 import io.managedtls.core.verify.VerifyResult;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +62,7 @@ class TlsContextTests {
             assertThat(session.getProtocol()).isEqualTo(protocol);
             assertThat(((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber())
                     .isEqualTo(localhost.certificate().getSerialNumber());
-            assertThat(PeerVerifier.resultOf(session)).hasValueSatisfying((result) -> assertThat(result.isTrusted()).isTrue());
+            assertThat(client.verifyResult(session).isTrusted()).isTrue();
             assertThat(echo.nextHandshake()).isInstanceOf(SSLSession.class);
         }
     }
@@ -91,7 +90,7 @@ class TlsContextTests {
                 .peerAuthentication(PeerAuthentication.OPTIONAL).build());
         try (EchoServer echo = new EchoServer(server); SSLSocket socket = echo.connect(client, "localhost")) {
             assertThat(EchoServer.echo(socket, "still works")).isEqualTo("still works");
-            VerifyResult result = PeerVerifier.resultOf(socket.getSession()).orElseThrow();
+            VerifyResult result = client.verifyResult(socket.getSession());
             assertThat(result.flags()).containsExactly(VerifyFlag.CN_MISMATCH);
             assertThat(result.flagsByDepth().get(0)).containsExactly(VerifyFlag.CN_MISMATCH);
         }
@@ -191,7 +190,7 @@ class TlsContextTests {
                 assertThat(EchoServer.echo(socket, "hi")).isEqualTo("hi");
                 SSLSession serverSession = (SSLSession) echo.nextHandshake();
                 assertThat(serverSession.getPeerPrincipal().getName()).isEqualTo("CN=client one");
-                assertThat(PeerVerifier.resultOf(serverSession)).hasValueSatisfying((result) -> assertThat(result.isTrusted()).isTrue());
+                assertThat(server.verifyResult(serverSession).isTrusted()).isTrue();
             }
         }
     }

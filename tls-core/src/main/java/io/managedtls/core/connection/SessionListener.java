@@ -2,6 +2,8 @@ package io.managedtls.core.connection;
 
 import javax.net.ssl.SSLSession;
 
+import io.managedtls.core.verify.VerifyResult;
+
 /**
  * Told by a {@link TlsConnection} of each session its handshakes establish, so that a session cache can record it:
  * the link between a connection and its context's {@link io.managedtls.core.session.TlsSessionCache}.
@@ -31,6 +33,16 @@ public interface SessionListener {
      * @param session the JSSE session
      */
     default void updated(TlsConnection connection, SSLSession session) {
+    }
+
+    /**
+     * Returns the result of verifying the peer's chain in a session, which the listener keeps with the session: a
+     * resumed session reports its full handshake's.
+     * @param session an established JSSE session
+     * @return the result, {@link VerifyResult#MISSING} when no chain was verified in it
+     */
+    default VerifyResult verifyResult(SSLSession session) {
+        return VerifyResult.MISSING;
     }
 
 }

@@ -48,7 +48,6 @@ import io.managedtls.core.event.TlsEvent;
 import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.session.TlsSession;
 import io.managedtls.core.verify.CertificateVerificationException;
-import io.managedtls.core.verify.PeerVerifier;
 import io.managedtls.core.verify.VerifyFlag;
 import io.managedtls.core.verify.VerifyResult;
 import org.jspecify.annotations.Nullable;
@@ -1279,7 +1278,7 @@ public final class TlsConnection implements Closeable {
         if (this.config.peerAuthentication() == PeerAuthentication.NONE) {
             return VerifyResult.SKIPPED;
         }
-        return PeerVerifier.resultOf(established).orElse(VerifyResult.MISSING);
+        return this.sessionListener.verifyResult(established);
     }
 
     private boolean runDelegatedTasks() throws TlsException {

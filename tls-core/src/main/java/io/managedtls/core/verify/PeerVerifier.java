@@ -29,8 +29,8 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -54,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * the {@link TlsVerifyCallback}, which sees each certificate with its depth and flags.
  *
  * <p>Every check runs, so the {@link VerifyResult} names every problem of every certificate, not only the first one.
- * The result is bound to the handshake session, where {@link #resultOf(SSLSession)} reads it after the handshake.
+ * The result of a handshake goes to the consumer given at construction, which keeps it with the session.
  * With peer authentication {@code REQUIRED} a chain with any flag fails the handshake with a
  * {@link CertificateException} from which JSSE picks the matching alert ({@code certificate_revoked},
  * {@code certificate_expired}, {@code unknown_ca}, ...); with {@code OPTIONAL} the handshake goes on.
@@ -63,9 +63,6 @@ import org.jspecify.annotations.Nullable;
  * certificate path and checks signatures, about as costly as the JDK's own trust manager.
  */
 public final class PeerVerifier extends X509ExtendedTrustManager {
-
-    /** The name under which the verify result is bound to the handshake session. */
-    public static final String SESSION_VALUE_NAME = "io.managedtls.verify-result";
 
     private static final Logger logger = Logger.getLogger(PeerVerifier.class.getName());
 
@@ -91,6 +88,8 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
 
     private final @Nullable String configuredHostName;
 
+    private final BiConsumer<SSLSession, VerifyResult> results;
+
     /**
      * Creates a verifier for the given configuration's role, mode, trust material, host name settings and callback.
      * @param config the configuration
@@ -105,6 +104,20 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
      * @param trust the trust material to verify with
      */
     public PeerVerifier(TlsConfig config, TrustMaterial trust) {
+        this(config, trust, (session, result) -> {
+        });
+    }
+
+    /**
+     * Creates a verifier that hands each handshake's result to the given consumer, which keeps it with the session.
+     * A value bound to the JSSE session would do, but on a TLS 1.3 server it makes JSSE send an extra
+     * NewSessionTicket.
+     * @param config the configuration
+     * @param trust the trust material to verify with
+     * @param results receives the handshake session and the result of each verification made during a handshake
+     */
+    public PeerVerifier(TlsConfig config, TrustMaterial trust, BiConsumer<SSLSession, VerifyResult> results) {
+        this.results = results;
         this.role = config.role();
         this.mode = config.peerAuthentication();
         this.anchorCertificates = trust.isSystem() ? systemAnchors() : trust.anchors();
@@ -116,16 +129,6 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
         this.hostNameVerification = config.hostNameVerification();
         this.configuredHostName = (config.expectedHostName() != null) ? config.expectedHostName()
                 : config.serverName();
-    }
-
-    /**
-     * Returns the verify result bound to a session by a verifier.
-     * @param session a handshake or established session
-     * @return the result, or empty when no verifier saw a peer certificate in it
-     */
-    public static Optional<VerifyResult> resultOf(SSLSession session) {
-        Object value = session.getValue(SESSION_VALUE_NAME);
-        return (value instanceof VerifyResult result) ? Optional.of(result) : Optional.empty();
     }
 
     /**
@@ -213,7 +216,7 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
                 : (handshakeSession != null) ? handshakeSession.getPeerHost() : null;
         VerifyResult result = verify(chain, host, true);
         if (handshakeSession != null) {
-            handshakeSession.putValue(SESSION_VALUE_NAME, result);
+            this.results.accept(handshakeSession, result);
         }
         if (this.mode == PeerAuthentication.REQUIRED && !result.isTrusted()) {
             String subject = (chain != null && chain.length > 0) ? chain[0].getSubjectX500Principal().getName()

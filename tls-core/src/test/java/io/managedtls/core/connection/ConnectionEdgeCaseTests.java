@@ -100,6 +100,24 @@ class ConnectionEdgeCaseTests {
     }
 
     @Test
+    void blockingCloseThatFinishedLeavesNoWatchdogTaskBehind() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        try (Loopback loopback = new Loopback()) {
+            CompletableFuture<Integer> served = loopback.serve(server, true, (connection) -> {
+                Io.readToEnd(connection);
+                return 0;
+            });
+            TlsConnection connection = loopback.connect(client, true);
+            connection.handshake();
+            connection.close();
+            // The watchdog would have ended the transport 3 seconds on; a close that finished drops its task.
+            assertThat(CloseWatchdog.pendingTasks()).isZero();
+            served.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void applicationReadTimeoutIsKeptAndLosesNothing() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
         TlsContext client = Loopback.context(Loopback.client());

@@ -1,15 +1,19 @@
 package io.managedtls.core.session;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.managedtls.core.TlsContext;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.connection.Loopback;
 import io.managedtls.core.connection.TlsConnection;
 import io.managedtls.core.event.HandshakeKind;
+import io.managedtls.core.material.CertificateRequest;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -179,11 +183,96 @@ class SessionCacheTests {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
+    void sessionMadeWhileAReloadEmptiesTheCacheCannotBeResumedAfterIt(String protocol) throws Exception {
+        AtomicReference<Runnable> whileEmptying = new AtomicReference<>(() -> {
+        });
+        TlsContext server = Loopback.context(Loopback.server().protocols(protocol)
+                .sessionCacheFactory((name, size, timeToLive, listener) -> new EmptyingHook(
+                        CaffeineSessionCache.factory().create(name, size, timeToLive, listener), whileEmptying)));
+        TlsContext client = Loopback.context(Loopback.client());
+        try (Loopback loopback = new Loopback()) {
+            // A handshake completes while the reload empties the cache: its session goes in, and out again.
+            whileEmptying.set(() -> {
+                try {
+                    loopback.exchange(server, client);
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            server.reload(TlsConfig.server(Loopback.CA.issue(CertificateRequest.server("localhost", "127.0.0.1")))
+                    .protocols(protocol).build());
+            whileEmptying.set(() -> {
+            });
+            assertThat(server.sessionCache().snapshot()).isEmpty();
+            TlsConnection[] after = loopback.exchange(server, client);
+            assertThat(after[0].handshakeKinds()).containsExactly(HandshakeKind.FULL);
+            assertThat(after[1].handshakeKinds()).containsExactly(HandshakeKind.FULL);
+        }
+    }
+
     private static SessionRecord only(TlsContext context) {
         context.sessionCache().cleanUp();
         List<SessionRecord> records = context.sessionCache().snapshot();
         assertThat(records).hasSize(1);
         return records.get(0);
+    }
+
+    /** A session cache that runs a task of the test's at the start of each {@link #evictAll()}. */
+    private static final class EmptyingHook implements TlsSessionCache {
+
+        private final TlsSessionCache delegate;
+
+        private final AtomicReference<Runnable> hook;
+
+        EmptyingHook(TlsSessionCache delegate, AtomicReference<Runnable> hook) {
+            this.delegate = delegate;
+            this.hook = hook;
+        }
+
+        @Override
+        public Optional<SessionRecord> get(String id) {
+            return this.delegate.get(id);
+        }
+
+        @Override
+        public void put(SessionRecord session) {
+            this.delegate.put(session);
+        }
+
+        @Override
+        public Optional<SessionRecord> recordResumption(String id, Instant when) {
+            return this.delegate.recordResumption(id, when);
+        }
+
+        @Override
+        public void recordMiss() {
+            this.delegate.recordMiss();
+        }
+
+        @Override
+        public boolean evict(String id) {
+            return this.delegate.evict(id);
+        }
+
+        @Override
+        public void evictAll() {
+            this.hook.get().run();
+            this.delegate.evictAll();
+        }
+
+        @Override
+        public List<SessionRecord> snapshot() {
+            return this.delegate.snapshot();
+        }
+
+        @Override
+        public SessionCacheStats stats() {
+            return this.delegate.stats();
+        }
+
     }
 
 }
