@@ -19,8 +19,8 @@ import io.managedtls.core.material.KeyAlgorithm;
  * the JIT compiles both paths in one process, as an application with both would).
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.managedtls.benchmarks.PairedComparison WHAT [SECONDS]}, where WHAT is
- * {@code memory-bulk:SUITE}, {@code socket-bulk:SUITE}, {@code full-handshake:PROTOCOL:KEY} or
- * {@code resumed-handshake:PROTOCOL:KEY}, and SECONDS (default 60) the measured time after a warm-up of a quarter
+ * {@code memory-bulk:SUITE}, {@code socket-bulk:SUITE}, {@code full-handshake:PROTOCOL:KEY},
+ * {@code full-handshake-cache-full:PROTOCOL:KEY:SESSIONS} or {@code resumed-handshake:PROTOCOL:KEY}, and SECONDS (default 60) the measured time after a warm-up of a quarter
  * of it.
  */
 public final class PairedComparison {
@@ -33,7 +33,8 @@ public final class PairedComparison {
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("Usage: PairedComparison memory-bulk:SUITE | socket-bulk:SUITE | "
-                    + "full-handshake:PROTOCOL:KEY | resumed-handshake:PROTOCOL:KEY [SECONDS]");
+                    + "full-handshake:PROTOCOL:KEY | full-handshake-cache-full:PROTOCOL:KEY:SESSIONS | "
+                    + "resumed-handshake:PROTOCOL:KEY [SECONDS]");
             System.exit(2);
         }
         String[] what = args[0].split(":");
@@ -42,6 +43,8 @@ public final class PairedComparison {
             case "memory-bulk" -> memoryBulk(what[1]);
             case "socket-bulk" -> socketBulk(what[1]);
             case "full-handshake" -> fullHandshakes(what[1], KeyAlgorithm.valueOf(what[2]));
+            case "full-handshake-cache-full" -> fullHandshakesWithAFullCache(what[1], KeyAlgorithm.valueOf(what[2]),
+                    Integer.parseInt(what[3]));
             case "resumed-handshake" -> resumedHandshakes(what[1], KeyAlgorithm.valueOf(what[2]));
             default -> throw new IllegalArgumentException("Unknown comparison " + what[0]);
         };
@@ -170,6 +173,26 @@ public final class PairedComparison {
     private static Workloads fullHandshakes(String protocol, KeyAlgorithm key) throws Exception {
         FullHandshakeBenchmark.Raw raw = prepared(new FullHandshakeBenchmark.Raw(), protocol, key);
         FullHandshakeBenchmark.Ours ours = prepared(new FullHandshakeBenchmark.Ours(), protocol, key);
+        return rawAndOurs(raw::handshake, ours::handshake);
+    }
+
+    /**
+     * Full handshakes once both contexts' session caches hold the given number of sessions, so that each of ours
+     * makes its cache evict one, and JSSE invalidate it. Both paths use the same contexts, so that the same sessions
+     * fill the heap under both; only ours' handshakes enter the caches.
+     */
+    private static Workloads fullHandshakesWithAFullCache(String protocol, KeyAlgorithm key, int sessions)
+            throws Exception {
+        FullHandshakeBenchmark.Ours ours = new FullHandshakeBenchmark.Ours();
+        ours.sessionCacheSize = sessions;
+        ours.prefill = sessions;
+        prepared(ours, protocol, key);
+        if (ours.endpoints.server().sessionCache().stats().size() < sessions) {
+            throw new IllegalStateException("The server's cache holds "
+                    + ours.endpoints.server().sessionCache().stats().size() + " sessions, not " + sessions);
+        }
+        FullHandshakeBenchmark.Raw raw = new FullHandshakeBenchmark.Raw();
+        raw.endpoints = ours.endpoints;
         return rawAndOurs(raw::handshake, ours::handshake);
     }
 
