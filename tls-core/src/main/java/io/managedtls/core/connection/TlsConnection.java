@@ -690,9 +690,11 @@ public final class TlsConnection implements Closeable {
 
     /**
      * Starts and runs a TLS 1.2 renegotiation (RFC 5746 secure renegotiation only), when the policy allows it.
-     * @return as {@link #handshake()}
+     * @return as {@link #handshake()}; {@link #END_OF_STREAM} when the peer sent close_notify instead of finishing
+     * it, after data that {@link #read} still delivers
      * @throws TlsException with {@link TlsError#RENEGOTIATION_REFUSED} when the policy is {@code DISABLED} or the
-     * protocol is TLS 1.3, which has no renegotiation
+     * protocol is TLS 1.3, which has no renegotiation, the connection staying usable; also when the peer refuses with
+     * a no_renegotiation warning, which JSSE cannot take during a handshake: the connection has then failed
      */
     public int renegotiate() throws TlsException {
         enter();
