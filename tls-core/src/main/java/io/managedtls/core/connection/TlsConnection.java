@@ -115,6 +115,8 @@ public final class TlsConnection implements Closeable {
 
     private static final int CONTENT_TYPE_ALERT = 21;
 
+    private static final int CONTENT_TYPE_HANDSHAKE = 22;
+
     private static final int CONTENT_TYPE_HEARTBEAT = 24;
 
     private static final int INITIAL_INPUT_BUFFER = 4096;
@@ -235,6 +237,9 @@ public final class TlsConnection implements Closeable {
     private Instant handshakeStart = Instant.EPOCH;
 
     private boolean renegotiating;
+
+    /** Whether the engine was left without cipher suites, so that it refuses a renegotiation the peer starts. */
+    private boolean engineRefusesRenegotiation;
 
     private @Nullable String sessionIdBeforeRenegotiation;
 
@@ -376,7 +381,7 @@ public final class TlsConnection implements Closeable {
 
     private int readNow(ByteBuffer destination) throws TlsException {
         int handshake = handshakeIfNeeded();
-        if (handshake < 0) {
+        if (handshake < 0 && handshake != END_OF_STREAM) {
             return handshake;
         }
         if (!destination.hasRemaining()) {
@@ -475,6 +480,10 @@ public final class TlsConnection implements Closeable {
         if (this.closeNotifySent) {
             throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " sent close_notify; "
                     + "it cannot send more data");
+        }
+        if (this.state == HandshakeState.CLOSED) {
+            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " was closed by the peer's "
+                    + "close_notify; it cannot send more data");
         }
         try {
             // A write without more to follow first sends what earlier writes left in netOut, and on a non-blocking
@@ -680,9 +689,11 @@ public final class TlsConnection implements Closeable {
 
     /**
      * Starts and runs a TLS 1.2 renegotiation (RFC 5746 secure renegotiation only), when the policy allows it.
-     * @return as {@link #handshake()}
+     * @return as {@link #handshake()}; {@link #END_OF_STREAM} when the peer sent close_notify instead of finishing
+     * it, after data that {@link #read} still delivers
      * @throws TlsException with {@link TlsError#RENEGOTIATION_REFUSED} when the policy is {@code DISABLED} or the
-     * protocol is TLS 1.3, which has no renegotiation
+     * protocol is TLS 1.3, which has no renegotiation, the connection staying usable; also when the peer refuses with
+     * a no_renegotiation warning, which JSSE cannot take during a handshake: the connection has then failed
      */
     public int renegotiate() throws TlsException {
         enter();
@@ -769,7 +780,9 @@ public final class TlsConnection implements Closeable {
      * 0 when all is sent, {@link #WANT_WRITE} when a non-blocking transport could not take it all.
      */
     private int sendCloseNotify() throws IOException {
-        if (!this.closeNotifySent) {
+        // CLOSED without our close_notify: the peer's ended a renegotiation, after which the engine has only a fatal
+        // alert to send.
+        if (!this.closeNotifySent && this.state != HandshakeState.CLOSED) {
             if (!wrapHeld()) {
                 return WANT_WRITE;
             }
@@ -797,7 +810,13 @@ public final class TlsConnection implements Closeable {
      */
     private int finishRenegotiationBeforeHeld() throws TlsException {
         if (this.held.position() > 0 && this.state == HandshakeState.RENEGOTIATING) {
-            return handshakeNow();
+            int result = handshakeNow();
+            if (result == END_OF_STREAM) {
+                // The peer closed instead of finishing it: the held data can never leave.
+                discardHeld();
+                return 0;
+            }
+            return result;
         }
         return 0;
     }
@@ -1171,7 +1190,26 @@ public final class TlsConnection implements Closeable {
         if (lacksWholeRecord()) {
             return receive(timed);
         }
-        SSLEngineResult result = unwrap();
+        SSLEngineResult result;
+        if (this.renegotiating) {
+            int recordType = recordType();
+            try {
+                result = unwrap();
+            }
+            catch (SSLException ex) {
+                if (recordType != CONTENT_TYPE_ALERT) {
+                    throw ex;
+                }
+                return alertDuringRenegotiation(ex);
+            }
+        }
+        else {
+            result = unwrap();
+        }
+        if (this.renegotiating && result.getStatus() == SSLEngineResult.Status.CLOSED
+                && this.engine.isInboundDone()) {
+            return peerClosedDuringRenegotiation();
+        }
         switch (result.getStatus()) {
             case OK -> {
                 this.bytesIn += result.bytesProduced();
@@ -1189,6 +1227,43 @@ public final class TlsConnection implements Closeable {
             }
             default -> throw new IllegalStateException("Unexpected unwrap status " + result.getStatus());
         }
+    }
+
+    /**
+     * An alert failed the engine during a renegotiation: JSSE ends the connection on any alert that comes during a
+     * handshake (Alert.AlertConsumer), even those that RFC 5246 lets a peer send there and then go on. Its message is
+     * the one place that names the alert. A close_notify ends the stream cleanly, after the data that came before it;
+     * a no_renegotiation warning is the peer's refusal of our renegotiation, reported as such.
+     */
+    private int alertDuringRenegotiation(SSLException engineFailure) throws IOException {
+        String message = String.valueOf(engineFailure.getMessage());
+        if (message.contains(TlsAlert.CLOSE_NOTIFY.rfcName())) {
+            return peerClosedDuringRenegotiation();
+        }
+        if (message.contains(TlsAlert.NO_RENEGOTIATION.rfcName())) {
+            debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert no_renegotiation");
+            publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.NO_RENEGOTIATION, false));
+            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer refused the renegotiation with a "
+                    + "no_renegotiation warning, on which JSSE ends the connection", TlsAlert.NO_RENEGOTIATION,
+                    engineFailure);
+        }
+        throw engineFailure;
+    }
+
+    /**
+     * The peer sent close_notify during a renegotiation, after what data it had: the stream ends cleanly once that
+     * data is read. JSSE has failed the engine on it and would answer with a fatal unexpected_message alert, which
+     * is never sent: the peer closed cleanly, and TLS 1.2's close_notify closes both directions.
+     */
+    private int peerClosedDuringRenegotiation() {
+        this.closeNotifyReceived = true;
+        this.inboundClosed = true;
+        this.renegotiating = false;
+        this.state = HandshakeState.CLOSED;
+        resetReadTimeout();
+        debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify during the renegotiation");
+        publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
+        return END_OF_STREAM;
     }
 
     private void completeHandshake() {
@@ -1224,6 +1299,10 @@ public final class TlsConnection implements Closeable {
         this.verifyResult = verifyResultOf(established);
         this.state = HandshakeState.ESTABLISHED;
         this.renegotiating = false;
+        if (this.config.renegotiation() != RenegotiationPolicy.ENABLED
+                && "TLSv1.2".equals(established.getProtocol())) {
+            refuseRenegotiationInEngine();
+        }
         resetReadTimeout();
         Duration duration = Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos);
         if (debugs(TlsDebugListener.LEVEL_STATE)) {
@@ -1232,6 +1311,21 @@ public final class TlsConnection implements Closeable {
         }
         publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.kinds, established.getProtocol(),
                 established.getCipherSuite(), applicationProtocol(), this.session.id(), duration));
+    }
+
+    /**
+     * Leaves the engine without cipher suites for any later handshake, so that JSSE itself refuses a renegotiation
+     * the peer starts, with its own fatal alert. JSSE cannot answer with RFC 5746's warning no_renegotiation: it never
+     * sends that alert, it answers a HelloRequest with a ClientHello at once (HelloRequest.HelloRequestConsumer), and
+     * its only refusal of a ClientHello, the JVM-wide jdk.tls.rejectClientInitiatedRenegotiation, is a fatal alert too.
+     * A handshake record reaches JSSE encrypted and must go through it, to keep the record sequence numbers, so the
+     * connection cannot skip it either. Without suites, the engine's new handshake context fails at once (internal_error,
+     * "No appropriate protocol") before it answers anything; the session and the established keys stay as they are.
+     * TLS 1.2 only: the post-handshake messages of TLS 1.3 also need a handshake context.
+     */
+    private void refuseRenegotiationInEngine() {
+        this.engine.setEnabledCipherSuites(new String[0]);
+        this.engineRefusesRenegotiation = true;
     }
 
     private void sessionUpdated() {
@@ -1350,10 +1444,20 @@ public final class TlsConnection implements Closeable {
             return receive(false);
         }
         boolean direct = this.appIn.position() == 0 && destination.remaining() >= DIRECT_UNWRAP_MINIMUM;
-        SSLEngineResult result = unwrap(direct ? destination : this.appIn);
-        if (direct && result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            direct = false;
-            result = unwrap(this.appIn);
+        int recordType = recordType();
+        SSLEngineResult result;
+        try {
+            result = unwrap(direct ? destination : this.appIn);
+            if (direct && result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                direct = false;
+                result = unwrap(this.appIn);
+            }
+        }
+        catch (SSLException ex) {
+            if (recordType == CONTENT_TYPE_HANDSHAKE && this.engineRefusesRenegotiation) {
+                throw refusedPeerRenegotiation(ex);
+            }
+            throw ex;
         }
         if (direct && result.getStatus() == SSLEngineResult.Status.OK) {
             this.deliveredDirectly = result.bytesProduced();
@@ -1404,6 +1508,17 @@ public final class TlsConnection implements Closeable {
         }
     }
 
+    /**
+     * The engine refused a renegotiation the peer began (see refuseRenegotiationInEngine): reported as a renegotiation
+     * that failed, and the engine's fatal alert goes out with the failure.
+     */
+    private TlsException refusedPeerRenegotiation(SSLException engineFailure) throws TlsException {
+        startHandshake(true);
+        return new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer attempted a renegotiation, which is "
+                + "disabled for context '" + this.info.context() + "'; the engine refused it with a fatal alert",
+                engineFailure);
+    }
+
     /** The peer sent a handshake message after the handshake: TLS 1.3 key update or ticket, or 1.2 renegotiation. */
     private int postHandshakeMessage() throws IOException {
         boolean tls12 = "TLSv1.2".equals(this.engine.getSession().getProtocol());
@@ -1414,13 +1529,14 @@ public final class TlsConnection implements Closeable {
         }
         startHandshake(true);
         if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
-            // JSSE has taken the peer's hello and would answer it; the connection ends here instead, so that it
-            // never carries on in a state its configuration forbids.
+            // Only if the engine took the peer's hello despite having no suites: it would answer it, so the connection
+            // ends here instead, never carrying on in a state its configuration forbids.
             throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer attempted a renegotiation, which is "
                     + "disabled for context '" + this.info.context() + "'; the connection is closed");
         }
         int result = handshakeNow();
-        return (result == 0) ? 1 : result;
+        // A peer that closed instead of finishing it has its data in appIn, to be read before the end of stream.
+        return (result == 0 || result == END_OF_STREAM) ? 1 : result;
     }
 
     // ---------------------------------------------------------------- engine and transport
@@ -1516,6 +1632,14 @@ public final class TlsConnection implements Closeable {
      */
     private boolean lacksWholeRecord() {
         return holdsPartOfRecordAtMost() && !this.inboundClosed;
+    }
+
+    /**
+     * The content type of the next record in netIn, or -1 when none has begun: in TLS 1.2 the record header stays
+     * readable after encryption starts, so that an alert or a handshake message can be told from data.
+     */
+    private int recordType() {
+        return (this.netIn.position() > this.netInStart) ? this.netIn.get(this.netInStart) : -1;
     }
 
     private boolean holdsPartOfRecordAtMost() {
