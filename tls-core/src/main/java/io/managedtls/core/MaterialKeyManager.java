@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Presents a configuration's key material to JSSE: the default key and chain, or for a server the one configured for
- * the host name the client asked for in SNI. Immutable; a reload makes a new one.
+ * the host name the client asked for in SNI (an exact name before a {@code *.} wildcard). Once a name matched, only
+ * its material is offered, whatever key type JSSE asks for; clients that send no name or an unknown one get the
+ * default. Immutable; a reload makes a new one.
  */
 final class MaterialKeyManager extends X509ExtendedKeyManager {
 
@@ -57,13 +59,14 @@ final class MaterialKeyManager extends X509ExtendedKeyManager {
 
     private @Nullable String chooseServerAlias(String keyType, @Nullable SSLSession handshakeSession) {
         String requested = requestedHostName(handshakeSession);
-        if (requested != null) {
-            String alias = sniAlias(requested);
-            if (alias != null && fits(alias, keyType)) {
-                return alias;
-            }
+        String alias = (requested != null) ? sniAlias(requested) : null;
+        if (alias == null) {
+            alias = DEFAULT_ALIAS;
         }
-        return fits(DEFAULT_ALIAS, keyType) ? DEFAULT_ALIAS : null;
+        // JSSE asks once per key type the client accepts, in the client's order, and takes the first alias it gets.
+        // Answering with another name's material for a type the matched one lacks would end the search before the
+        // type it has; answering null lets JSSE ask for the next type, and fail with its own alert when none fits.
+        return fits(alias, keyType) ? alias : null;
     }
 
     @Override
