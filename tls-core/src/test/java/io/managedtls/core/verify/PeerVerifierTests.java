@@ -78,6 +78,21 @@ class PeerVerifierTests {
     }
 
     @Test
+    void wildcardsNeverStandDirectlyAboveAPublicSuffix() {
+        KeyMaterial topLevel = ca.issue(CertificateRequest.server("*.com"));
+        assertThat(this.client.verify(chain(topLevel), "example.com").flags()).contains(VerifyFlag.CN_MISMATCH);
+        KeyMaterial registry = ca.issue(CertificateRequest.server("*.co.uk", "*.com.au", "*.ne.jp"));
+        for (String host : List.of("example.co.uk", "example.com.au", "example.ne.jp")) {
+            assertThat(this.client.verify(chain(registry), host).flags()).as(host).contains(VerifyFlag.CN_MISMATCH);
+        }
+        KeyMaterial registrable = ca.issue(CertificateRequest.server("*.example.co.uk", "*.example.de",
+                "*.example.com"));
+        for (String host : List.of("www.example.co.uk", "www.example.de", "www.example.com")) {
+            assertThat(this.client.verify(chain(registrable), host).isTrusted()).as(host).isTrue();
+        }
+    }
+
+    @Test
     void hostNamesMatchSanDnsWildcardsAndIpAddresses() {
         KeyMaterial server = ca.issue(CertificateRequest.server("*.example.test", "10.1.2.3", "::1"));
         assertThat(this.client.verify(chain(server), "api.example.test").isTrusted()).isTrue();
