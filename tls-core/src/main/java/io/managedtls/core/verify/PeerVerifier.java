@@ -163,7 +163,8 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
     public VerifyResult verify(X509Certificate[] chain, @Nullable String host) {
         // Outside a handshake the key exchange is unknown, which is what TLS 1.3 tells a trust manager too.
         return verify(chain, host, false, (this.role == TlsRole.CLIENT)
-                ? (jdk) -> jdk.checkServerTrusted(chain, "UNKNOWN") : (jdk) -> jdk.checkClientTrusted(chain, "UNKNOWN"));
+                ? (jdk) -> jdk.checkServerTrusted(chain, "UNKNOWN")
+                : (jdk) -> jdk.checkClientTrusted(chain, "UNKNOWN"));
     }
 
     private VerifyResult verify(X509Certificate[] chain, @Nullable String host, boolean hostRequired,
@@ -310,7 +311,8 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
      * Validates the certification path from the peer's certificate to an anchor, flagging what prevents it, and
      * returns the path, or {@code null} when there is none.
      */
-    private @Nullable ValidatedPath validatePath(X509Certificate[] chain, Instant now, List<EnumSet<VerifyFlag>> flags) {
+    private @Nullable ValidatedPath validatePath(X509Certificate[] chain, Instant now,
+            List<EnumSet<VerifyFlag>> flags) {
         int length = chain.length;
         while (length > 0 && this.anchorCertificates.contains(chain[length - 1])) {
             length--;

@@ -1,6 +1,8 @@
 package io.managedtls.core.verify;
 
 import java.security.KeyStore;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -136,9 +138,8 @@ class PeerVerifierTests {
         assertThatExceptionOfType(CertificateVerificationException.class)
                 .isThrownBy(() -> verifier.checkServerTrusted(chain(server), "UNKNOWN"))
                 .satisfies((ex) -> assertThat(ex.result().flags()).containsExactly(VerifyFlag.CRL_EXPIRED))
-                .havingCause().isInstanceOfSatisfying(java.security.cert.CertPathValidatorException.class,
-                        (cause) -> assertThat(cause.getReason()).isEqualTo(
-                                java.security.cert.CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS));
+                .havingCause().isInstanceOfSatisfying(CertPathValidatorException.class, (cause) -> assertThat(
+                        cause.getReason()).isEqualTo(BasicReason.UNDETERMINED_REVOCATION_STATUS));
     }
 
     @Test
