@@ -65,7 +65,7 @@ public class FullHandshakeBenchmark {
 
         BenchmarkEndpoints endpoints;
 
-        private int port;
+        int port;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {

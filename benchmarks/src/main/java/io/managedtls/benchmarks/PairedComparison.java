@@ -193,6 +193,8 @@ public final class PairedComparison {
         }
         FullHandshakeBenchmark.Raw raw = new FullHandshakeBenchmark.Raw();
         raw.endpoints = ours.endpoints;
+        // Ports of its own, so that the client has no session of ours' to offer.
+        raw.port = Integer.MAX_VALUE / 2;
         return rawAndOurs(raw::handshake, ours::handshake);
     }
 

@@ -5,9 +5,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -19,12 +21,22 @@ import org.jspecify.annotations.Nullable;
  * Checks whether a certificate names a host, after RFC 6125: DNS names against {@code dNSName} subject alternative
  * names (a wildcard only as the whole left-most label), IP addresses against {@code iPAddress} ones, and the subject's
  * common name only when the certificate has no such alternative names.
+ *
+ * <p>A wildcard never stands directly above a public suffix: it needs at least two labels after it ({@code *.com} is
+ * refused), and two labels only when they are not a well-known second-level registry under a country code
+ * ({@code *.co.uk}, {@code *.com.au}, {@code *.ne.jp} are refused, {@code *.example.com} and {@code *.example.de} are
+ * not). This is a heuristic, not the whole Public Suffix List, which the JDK does not offer as API: CAs must not issue
+ * such wildcards anyway (CA/Browser Forum Baseline Requirements), so this only guards against one that did.
  */
 final class HostNameMatcher {
 
     private static final int SAN_DNS = 2;
 
     private static final int SAN_IP = 7;
+
+    /** Second-level labels under which country-code registries register domains, as in co.uk, com.au or ne.jp. */
+    private static final Set<String> SECOND_LEVEL_REGISTRIES = Set.of("ac", "co", "com", "ed", "edu", "go", "gob",
+            "gouv", "gov", "govt", "gv", "lg", "ltd", "mil", "ne", "net", "nhs", "nic", "or", "org", "plc", "sch");
 
     private HostNameMatcher() {
     }
@@ -66,10 +78,19 @@ final class HostNameMatcher {
         if (!name.startsWith("*.")) {
             return host.equals(name);
         }
-        // The wildcard stands for exactly one non-empty label and never for a public suffix such as "*.com".
+        // The wildcard stands for exactly one non-empty label, and never directly above a public suffix.
         String suffix = name.substring(1);
         int firstDot = host.indexOf('.');
-        return firstDot > 0 && host.substring(firstDot).equals(suffix) && suffix.indexOf('.', 1) > 0;
+        return firstDot > 0 && host.substring(firstDot).equals(suffix) && !isPublicSuffix(suffix.substring(1));
+    }
+
+    /** Whether a domain is a top-level domain or a well-known two-label public suffix such as {@code co.uk}. */
+    private static boolean isPublicSuffix(String domain) {
+        String[] labels = domain.split("\\.", -1);
+        if (labels.length == 1 || Arrays.asList(labels).contains("")) {
+            return true;
+        }
+        return labels.length == 2 && labels[1].length() == 2 && SECOND_LEVEL_REGISTRIES.contains(labels[0]);
     }
 
     private static boolean sameAddress(String host, String certificateAddress) {

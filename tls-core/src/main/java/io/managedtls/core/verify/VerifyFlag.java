@@ -14,6 +14,12 @@ public enum VerifyFlag {
     /** The certificate is listed in a configured CRL. */
     REVOKED,
 
+    /**
+     * Every configured CRL of the certificate's issuer is past its next update, so its revocation status may be out of
+     * date (mbed TLS's {@code MBEDTLS_X509_BADCRL_EXPIRED}). Like every flag, it fails verification.
+     */
+    CRL_EXPIRED,
+
     /** The certificate does not name the expected host (subject alternative names, or common name without them). */
     CN_MISMATCH,
 

@@ -1,5 +1,9 @@
 package io.managedtls.core.verify;
 
+import java.security.KeyStore;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +11,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
@@ -16,6 +23,7 @@ import io.managedtls.core.material.KeyMaterial;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class PeerVerifierTests {
 
@@ -75,6 +83,109 @@ class PeerVerifierTests {
                 .trustMaterial(ca.trustMaterial().withCrls(List.of(stranger.issueCrl(List.of(server.certificate())))))
                 .build());
         assertThat(withForgedCrl.verify(chain(server), "api.example.test").isTrusted()).isTrue();
+    }
+
+    @Test
+    void revokedCertificateIsFlaggedWhenThePeerInsertsASelfSignedCertificateNamedAfterItsIssuer() {
+        DevelopmentCertificateAuthority intermediate = ca.issueIntermediate("Verify Intermediate");
+        KeyMaterial server = intermediate.issue(CertificateRequest.server("api.example.test"));
+        X509Certificate forgedIssuer = DevelopmentCertificateAuthority.create("Verify Intermediate").certificate();
+        PeerVerifier withCrl = new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial()
+                .withCrls(List.of(intermediate.issueCrl(List.of(server.certificate()))))).build());
+        // The forged certificate must not become the issuer whose key the real CRL is checked with.
+        VerifyResult result = withCrl.verify(new X509Certificate[] { server.certificate(), forgedIssuer,
+                intermediate.certificate(), ca.certificate() }, "api.example.test");
+        assertThat(result.flagsByDepth()).containsExactly(Set.of(VerifyFlag.REVOKED), Set.of(), Set.of(), Set.of());
+        assertThat(withCrl.verify(new X509Certificate[] { server.certificate(), forgedIssuer,
+                intermediate.certificate() }, "api.example.test").flags()).containsExactly(VerifyFlag.REVOKED);
+    }
+
+    @Test
+    void revokedIntermediateIsFlaggedAtItsDepthWithTheCrlOfTheAnchor() {
+        DevelopmentCertificateAuthority intermediate = ca.issueIntermediate("Verify Intermediate");
+        KeyMaterial server = intermediate.issue(CertificateRequest.server("api.example.test"));
+        PeerVerifier withCrl = new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial()
+                .withCrls(List.of(ca.issueCrl(List.of(intermediate.certificate()))))).build());
+        assertThat(withCrl.verify(chain(server), "api.example.test").flagsByDepth())
+                .containsExactly(Set.of(), Set.of(VerifyFlag.REVOKED), Set.of());
+    }
+
+    @Test
+    void crlPastItsNextUpdateIsFlaggedAndStillRevokes() {
+        KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
+        Instant now = Instant.now();
+        X509CRL stale = ca.issueCrl(List.of(), now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(1)));
+        VerifyResult result = verifierWithCrls(stale).verify(chain(server), "api.example.test");
+        assertThat(result.flagsByDepth().get(0)).containsExactly(VerifyFlag.CRL_EXPIRED);
+        assertThat(result.isTrusted()).isFalse();
+        X509CRL staleRevoking = ca.issueCrl(List.of(server.certificate()), now.minus(Duration.ofDays(8)),
+                now.minus(Duration.ofDays(1)));
+        assertThat(verifierWithCrls(staleRevoking).verify(chain(server), "api.example.test").flagsByDepth().get(0))
+                .containsExactlyInAnyOrder(VerifyFlag.REVOKED, VerifyFlag.CRL_EXPIRED);
+        // An old CRL left beside the current one is no problem.
+        assertThat(verifierWithCrls(stale, ca.issueCrl(List.of())).verify(chain(server), "api.example.test")
+                .isTrusted()).isTrue();
+    }
+
+    @Test
+    void staleCrlFailsRequiredVerificationWithTheUndeterminedRevocationStatusReason() {
+        KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
+        Instant now = Instant.now();
+        PeerVerifier verifier = new PeerVerifier(TlsConfig.client().expectedHostName("api.example.test")
+                .trustMaterial(ca.trustMaterial().withCrls(List.of(ca.issueCrl(List.of(),
+                        now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(1))))))
+                .build());
+        assertThatExceptionOfType(CertificateVerificationException.class)
+                .isThrownBy(() -> verifier.checkServerTrusted(chain(server), "UNKNOWN"))
+                .satisfies((ex) -> assertThat(ex.result().flags()).containsExactly(VerifyFlag.CRL_EXPIRED))
+                .havingCause().isInstanceOfSatisfying(CertPathValidatorException.class, (cause) -> assertThat(
+                        cause.getReason()).isEqualTo(BasicReason.UNDETERMINED_REVOCATION_STATUS));
+    }
+
+    @Test
+    void jdkTrustManagerIsConsultedSoThatItsOwnTlsChecksStillApply() throws Exception {
+        // An EC key may sign (ECDHE) but not carry TLS 1.2 RSA key transport: the JDK's end-entity check knows the
+        // key exchange, which only it sees. With TrustMaterial.SYSTEM the verifier consults the JDK's default
+        // manager; here one of the same kind that trusts this test's authority.
+        KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
+        TlsConfig config = TlsConfig.client().expectedHostName("api.example.test").trustMaterial(ca.trustMaterial())
+                .build();
+        PeerVerifier withJdk = new PeerVerifier(config, ca.trustMaterial(), (session, result) -> {
+        }, jdkTrustManager(ca.certificate()));
+        withJdk.checkServerTrusted(chain(server), "ECDHE_ECDSA");
+        assertThatExceptionOfType(CertificateVerificationException.class)
+                .isThrownBy(() -> withJdk.checkServerTrusted(chain(server), "RSA"))
+                .satisfies((ex) -> assertThat(ex.result().flagsByDepth()).containsExactly(
+                        Set.of(VerifyFlag.NOT_TRUSTED), Set.of()));
+        new PeerVerifier(config).checkServerTrusted(chain(server), "RSA");
+        // What our own checks explain is not reported twice.
+        KeyMaterial expired = ca.issue(CertificateRequest.server("api.example.test")
+                .withValidity(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(1))));
+        assertThat(withJdk.verify(chain(expired), "api.example.test").flags()).containsExactly(VerifyFlag.EXPIRED);
+    }
+
+    @Test
+    void jdkDefaultTrustStoreRefusesChainsOfUnknownAuthorities() {
+        KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
+        PeerVerifier system = new PeerVerifier(TlsConfig.client().build());
+        assertThat(system.getAcceptedIssuers()).isNotEmpty();
+        assertThat(system.verify(chain(server), "api.example.test").flagsByDepth())
+                .containsExactly(Set.of(), Set.of(VerifyFlag.NOT_TRUSTED));
+    }
+
+    @Test
+    void wildcardsNeverStandDirectlyAboveAPublicSuffix() {
+        KeyMaterial topLevel = ca.issue(CertificateRequest.server("*.com"));
+        assertThat(this.client.verify(chain(topLevel), "example.com").flags()).contains(VerifyFlag.CN_MISMATCH);
+        KeyMaterial registry = ca.issue(CertificateRequest.server("*.co.uk", "*.com.au", "*.ne.jp"));
+        for (String host : List.of("example.co.uk", "example.com.au", "example.ne.jp")) {
+            assertThat(this.client.verify(chain(registry), host).flags()).as(host).contains(VerifyFlag.CN_MISMATCH);
+        }
+        KeyMaterial registrable = ca.issue(CertificateRequest.server("*.example.co.uk", "*.example.de",
+                "*.example.com"));
+        for (String host : List.of("www.example.co.uk", "www.example.de", "www.example.com")) {
+            assertThat(this.client.verify(chain(registrable), host).isTrusted()).as(host).isTrue();
+        }
     }
 
     @Test
@@ -155,6 +266,20 @@ class PeerVerifierTests {
 
     private static X509Certificate[] chain(KeyMaterial material) {
         return material.chain().toArray(X509Certificate[]::new);
+    }
+
+    private static PeerVerifier verifierWithCrls(X509CRL... crls) {
+        return new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial().withCrls(List.of(crls))).build());
+    }
+
+    /** A JDK PKIX trust manager, of the kind TrustManagerFactory makes for the default trust store. */
+    private static X509ExtendedTrustManager jdkTrustManager(X509Certificate anchor) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("anchor", anchor);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(store);
+        return (X509ExtendedTrustManager) factory.getTrustManagers()[0];
     }
 
     @Test
