@@ -9,6 +9,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -24,6 +26,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -34,6 +37,11 @@ import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.config.TlsRole;
 import io.managedtls.core.event.TlsEventListener;
+import io.managedtls.core.material.CertificateInfo;
+import io.managedtls.core.material.ContextCertificates;
+import io.managedtls.core.material.CrlInfo;
+import io.managedtls.core.material.KeyMaterial;
+import io.managedtls.core.material.MaterialCertificate;
 import io.managedtls.core.stats.TlsStatistics;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.PeerVerifier;
@@ -66,6 +74,12 @@ public final class TlsContext {
 
     private final SSLContext sslContext;
 
+    private final SSLContext guardedSslContext;
+
+    private final ReloadableKeyManager keyManager = new ReloadableKeyManager();
+
+    private final ReloadableTrustManager trustManager = new ReloadableTrustManager();
+
     private final SessionTracker sessions;
 
     private final TlsStatistics statistics;
@@ -88,8 +102,9 @@ public final class TlsContext {
                 : sslContext.getClientSessionContext();
         this.sessions = new SessionTracker(name, config.role(), jsseSessions, config.sessionCacheSize() > 0);
         this.material = new Material(config, this.statistics, this.sessions);
-        sslContext.init(new KeyManager[] { new ReloadableKeyManager() },
-                new TrustManager[] { new ReloadableTrustManager() }, config.secureRandom());
+        sslContext.init(new KeyManager[] { this.keyManager }, new TrustManager[] { this.trustManager },
+                config.secureRandom());
+        this.guardedSslContext = new GuardedSslContext(sslContext);
         // JSSE's own cache must outlast ours so that ours decides; it holds a few copies per session (tickets).
         jsseSessions.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, config.sessionTimeout().toSeconds() + 1));
         jsseSessions.setSessionCacheSize((int) Math.min(Integer.MAX_VALUE, 4L * Math.max(config.sessionCacheSize(), 1)));
@@ -188,11 +203,66 @@ public final class TlsContext {
 
     /**
      * Returns the JSSE context, for code that needs one, such as an HTTP client. Engines and sockets it makes
-     * directly do not get the configuration's parameters; prefer {@link #createEngine(String, int)}.
+     * directly do not get the configuration's parameters (see {@link #sslParameters(String)}); prefer
+     * {@link #createEngine(String, int)}. Its session caches can be read, not resized: the context sizes them after
+     * its own session cache, which decides what may be resumed; it cannot be initialised again either.
      * @return the SSL context
      */
     public SSLContext sslContext() {
-        return this.sslContext;
+        return this.guardedSslContext;
+    }
+
+    /**
+     * Returns a key manager factory for other TLS stacks (a Spring Boot {@code SslBundle}, Netty): its one key
+     * manager is the context's own, which presents the material in force at each handshake, SNI material included,
+     * and follows every {@link #reload(TlsConfig)}. It needs no {@code init}. The other stack's session cache is its
+     * own: a reload does not reach the sessions it keeps, nor does this context's session cache.
+     * @return the factory
+     */
+    public KeyManagerFactory keyManagerFactory() {
+        return ManagerFactories.of(this.keyManager, this.sslContext.getProvider());
+    }
+
+    /**
+     * Returns a trust manager factory for other TLS stacks: its one trust manager is the context's own peer verifier
+     * (CAs, CRLs, host name, verify callback, peer authentication mode), which follows every
+     * {@link #reload(TlsConfig)}. It needs no {@code init}.
+     * @return the factory
+     */
+    public TrustManagerFactory trustManagerFactory() {
+        return ManagerFactories.of(this.trustManager, this.sslContext.getProvider());
+    }
+
+    /**
+     * Returns every certificate and CRL the context serves or trusts with the material now in force: the default
+     * chain, each SNI chain, the trust anchors (the JDK's when trust is its default store) and the CRLs, each with
+     * subject, issuer, serial, names and validity.
+     * @return the certificates and CRLs
+     */
+    public ContextCertificates certificates() {
+        Material current = this.material;
+        List<MaterialCertificate> certificates = new ArrayList<>();
+        KeyMaterial key = current.config.keyMaterial();
+        if (key != null) {
+            addChain(certificates, MaterialCertificate.Use.KEY, null, key);
+        }
+        current.config.sniKeyMaterial().forEach((hostName, sniKey) -> addChain(certificates,
+                MaterialCertificate.Use.SNI_KEY, hostName, sniKey));
+        for (X509Certificate anchor : current.verifier.getAcceptedIssuers()) {
+            certificates.add(new MaterialCertificate(MaterialCertificate.Use.TRUST_ANCHOR, null, 0,
+                    CertificateInfo.of(anchor), anchor));
+        }
+        List<CrlInfo> crls = current.config.trustMaterial().crls().stream().map(CrlInfo::of).toList();
+        return new ContextCertificates(certificates, crls);
+    }
+
+    private static void addChain(List<MaterialCertificate> certificates, MaterialCertificate.Use use,
+            @Nullable String sniHostName, KeyMaterial key) {
+        List<X509Certificate> chain = key.chain();
+        for (int depth = 0; depth < chain.size(); depth++) {
+            certificates.add(new MaterialCertificate(use, sniHostName, depth, CertificateInfo.of(chain.get(depth)),
+                    chain.get(depth)));
+        }
     }
 
     /**
