@@ -3,6 +3,7 @@ package io.managedtls.core;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
@@ -17,6 +19,7 @@ import javax.net.ssl.SSLSessionContext;
 import io.managedtls.core.config.TlsRole;
 import io.managedtls.core.connection.SessionListener;
 import io.managedtls.core.connection.TlsConnection;
+import io.managedtls.core.event.TlsContextEvent;
 import io.managedtls.core.session.SessionCacheStats;
 import io.managedtls.core.session.SessionRecord;
 import io.managedtls.core.session.SessionRemovalCause;
@@ -57,7 +60,9 @@ final class SessionTracker implements SessionListener, TlsSessionCache.RemovalLi
 
     private final SSLSessionContext jsseSessions;
 
-    private final boolean resumptionEnabled;
+    private volatile boolean resumptionEnabled;
+
+    private final Consumer<TlsContextEvent> events;
 
     /** The bindings of the sessions in the cache, by entry id: what a removal invalidates. */
     private final Map<String, SessionBinding> cached = new ConcurrentHashMap<>();
@@ -67,11 +72,29 @@ final class SessionTracker implements SessionListener, TlsSessionCache.RemovalLi
     /** Sessions whose full handshake used older material than this were made before a reload and are not kept. */
     private volatile long oldestKeptGeneration;
 
-    SessionTracker(String contextName, TlsRole role, SSLSessionContext jsseSessions, boolean resumptionEnabled) {
+    SessionTracker(String contextName, TlsRole role, SSLSessionContext jsseSessions, boolean resumptionEnabled,
+            Consumer<TlsContextEvent> events) {
         this.contextName = contextName;
         this.role = role;
         this.jsseSessions = jsseSessions;
         this.resumptionEnabled = resumptionEnabled;
+        this.events = events;
+    }
+
+    /**
+     * Applies new session settings: the cache's size and time to live, and JSSE's, which must outlast them so that
+     * the cache decides. Sessions already cached keep the time to live they were given.
+     */
+    void apply(int sessionCacheSize, Duration sessionTimeout) {
+        this.resumptionEnabled = sessionCacheSize > 0;
+        this.cache.resize(Math.max(sessionCacheSize, 1), sessionTimeout);
+        sizeJsseSessions(this.jsseSessions, sessionCacheSize, sessionTimeout);
+    }
+
+    /** Sizes and times JSSE's cache to outlast ours; it holds a few copies per session (tickets). */
+    static void sizeJsseSessions(SSLSessionContext jsseSessions, int sessionCacheSize, Duration sessionTimeout) {
+        jsseSessions.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, sessionTimeout.toSeconds() + 1));
+        jsseSessions.setSessionCacheSize((int) Math.min(Integer.MAX_VALUE, 4L * Math.max(sessionCacheSize, 1)));
     }
 
     void attach(TlsSessionCache sessionCache) {
@@ -120,6 +143,12 @@ final class SessionTracker implements SessionListener, TlsSessionCache.RemovalLi
         return (result != null) ? result : VerifyResult.MISSING;
     }
 
+    @Override
+    public String sessionId(SSLSession session) {
+        SessionBinding binding = bindingOf(session);
+        return (binding != null) ? binding.id() : SessionListener.super.sessionId(session);
+    }
+
     /** Returns the binding of any JSSE session of this context, or {@code null} for a session it did not make. */
     static @Nullable SessionBinding bindingOf(SSLSession session) {
         if (session.getValue(BINDING_NAME) instanceof SessionBinding bound) {
@@ -135,11 +164,15 @@ final class SessionTracker implements SessionListener, TlsSessionCache.RemovalLi
         Instant now = Instant.now();
         SessionBinding binding = bindingOf(session);
         if (resumed && binding != null) {
-            if (binding.generation() < this.oldestKeptGeneration
-                    || this.cache.recordResumption(binding.id(), now).isEmpty()) {
+            Optional<SessionRecord> resumedRecord = (binding.generation() < this.oldestKeptGeneration)
+                    ? Optional.empty() : this.cache.recordResumption(binding.id(), now);
+            if (resumedRecord.isEmpty()) {
                 // Removed while this handshake resumed it: make sure no further handshake can.
                 invalidateEverywhere(binding, session);
+                return;
             }
+            this.events.accept(new TlsContextEvent.SessionResumed(this.contextName, now, resumedRecord.get(),
+                    connection.info()));
             return;
         }
         if (binding == null) {
@@ -161,9 +194,11 @@ final class SessionTracker implements SessionListener, TlsSessionCache.RemovalLi
             return;
         }
         this.cached.put(binding.id(), binding);
-        this.cache.put(new SessionRecord(binding.id(), this.contextName, this.role, connection.info().peer(),
+        SessionRecord record = new SessionRecord(binding.id(), this.contextName, this.role, connection.info().peer(),
                 session.getProtocol(), session.getCipherSuite(), peerSubject(connection), now, now,
-                resumed ? 1 : 0));
+                resumed ? 1 : 0);
+        this.cache.put(record);
+        this.events.accept(new TlsContextEvent.SessionCreated(this.contextName, now, record, connection.info()));
     }
 
     @Override
@@ -184,6 +219,7 @@ final class SessionTracker implements SessionListener, TlsSessionCache.RemovalLi
         if (root != null) {
             root.invalidate();
         }
+        this.events.accept(new TlsContextEvent.SessionEvicted(this.contextName, Instant.now(), session, cause));
     }
 
     /**

@@ -10,10 +10,10 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import javax.net.ssl.KeyManager;
@@ -36,6 +36,8 @@ import io.managedtls.core.connection.Transport;
 import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.event.TlsContextEvent;
+import io.managedtls.core.event.TlsContextListener;
 import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.material.CertificateInfo;
 import io.managedtls.core.material.ContextCertificates;
@@ -84,6 +86,8 @@ public final class TlsContext {
 
     private final TlsStatistics statistics;
 
+    private final ContextListeners listeners = new ContextListeners();
+
     private volatile Material material;
 
     /**
@@ -100,14 +104,13 @@ public final class TlsContext {
         this.sslContext = sslContext;
         SSLSessionContext jsseSessions = (config.role() == TlsRole.SERVER) ? sslContext.getServerSessionContext()
                 : sslContext.getClientSessionContext();
-        this.sessions = new SessionTracker(name, config.role(), jsseSessions, config.sessionCacheSize() > 0);
-        this.material = new Material(config, this.statistics, this.sessions);
+        this.sessions = new SessionTracker(name, config.role(), jsseSessions, config.sessionCacheSize() > 0,
+                this.listeners::publish);
+        this.material = new Material(1, config, this.statistics, this.listeners, this.sessions);
         sslContext.init(new KeyManager[] { this.keyManager }, new TrustManager[] { this.trustManager },
                 config.secureRandom());
         this.guardedSslContext = new GuardedSslContext(sslContext);
-        // JSSE's own cache must outlast ours so that ours decides; it holds a few copies per session (tickets).
-        jsseSessions.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, config.sessionTimeout().toSeconds() + 1));
-        jsseSessions.setSessionCacheSize((int) Math.min(Integer.MAX_VALUE, 4L * Math.max(config.sessionCacheSize(), 1)));
+        SessionTracker.sizeJsseSessions(jsseSessions, config.sessionCacheSize(), config.sessionTimeout());
         this.sessions.attach(config.sessionCacheFactory().create(name, Math.max(config.sessionCacheSize(), 1),
                 config.sessionTimeout(), this.sessions));
     }
@@ -363,28 +366,97 @@ public final class TlsContext {
     }
 
     /**
-     * Swaps the key material, SNI key material and trust material for the handshakes that follow. Connections
-     * already established are untouched. Only material changes take effect on existing settings of the JSSE
-     * context; the new configuration's other settings apply to engines created from now on.
+     * Puts a new configuration in force for the handshakes that follow: key material, SNI key material, trust
+     * material and verification, protocols, suites and the other engine settings, and the session settings (cache size
+     * and time to live). Connections already open are untouched. The new configuration is checked as
+     * {@link #create(String, TlsConfig)} checks one; a refused one leaves the configuration in force as it is,
+     * publishes {@link TlsContextEvent.ReloadFailed} and throws. A change of material empties the session cache, so
+     * that no peer resumes a session the new material would not make. Publishes {@link TlsContextEvent.Reloaded}.
      * @param newConfig the new configuration, of the same role
-     * @throws InvalidTlsConfigException if the role differs
+     * @throws InvalidTlsConfigException if the role differs or the JDK refuses the configuration; the message names
+     * the setting and what is wrong
      */
     public synchronized void reload(TlsConfig newConfig) {
         Objects.requireNonNull(newConfig, "newConfig");
         Material current = this.material;
-        if (newConfig.role() != current.config.role()) {
-            throw new InvalidTlsConfigException("role", "a reload cannot change the role of context '" + this.name
-                    + "' from " + current.config.role() + " to " + newConfig.role());
+        Material reloaded;
+        try {
+            if (newConfig.role() != current.config.role()) {
+                throw new InvalidTlsConfigException("role", "a reload cannot change the role of context '"
+                        + this.name + "' from " + current.config.role() + " to " + newConfig.role());
+            }
+            checkEngineAccepts(newConfig);
+            reloaded = new Material(current.generation + 1, newConfig, this.statistics, this.listeners,
+                    this.sessions);
+        }
+        catch (RuntimeException ex) {
+            InvalidTlsConfigException refused = (ex instanceof InvalidTlsConfigException invalid) ? invalid
+                    : new InvalidTlsConfigException("reload", "context '" + this.name + "' keeps its configuration: "
+                            + ex.getMessage());
+            if (refused != ex) {
+                refused.initCause(ex);
+            }
+            this.listeners.publish(new TlsContextEvent.ReloadFailed(this.name, Instant.now(), current.generation,
+                    refused.getMessage()));
+            throw refused;
         }
         this.recentMaterials.set(this.reloads++ % RECENT_MATERIALS, current);
-        Material reloaded = new Material(newConfig, this.statistics, this.sessions);
         this.material = reloaded;
+        if (newConfig.sessionCacheSize() != current.config.sessionCacheSize()
+                || !newConfig.sessionTimeout().equals(current.config.sessionTimeout())) {
+            this.sessions.apply(newConfig.sessionCacheSize(), newConfig.sessionTimeout());
+        }
         // A resumed session would skip the new material: the old certificate, or a peer the new trust refuses.
         if (!Objects.equals(newConfig.keyMaterial(), current.config.keyMaterial())
                 || !newConfig.sniKeyMaterial().equals(current.config.sniKeyMaterial())
                 || !newConfig.trustMaterial().equals(current.config.trustMaterial())) {
             this.sessions.invalidateAll(reloaded.generation);
         }
+        this.listeners.publish(new TlsContextEvent.Reloaded(this.name, Instant.now(), reloaded.generation));
+    }
+
+    /**
+     * Registers a listener for the events of this context's connections, besides the configuration's own; it sees
+     * the events of connections made from now on and of those already open. Safe at any time.
+     * @param listener the listener
+     */
+    public void addEventListener(TlsEventListener listener) {
+        this.listeners.addEventListener(listener);
+    }
+
+    /**
+     * Removes a listener registered with {@link #addEventListener(TlsEventListener)}.
+     * @param listener the listener
+     * @return whether it was registered
+     */
+    public boolean removeEventListener(TlsEventListener listener) {
+        return this.listeners.removeEventListener(listener);
+    }
+
+    /**
+     * Registers a listener for the events of the context itself: sessions cached, resumed and evicted, and reloads.
+     * Safe at any time.
+     * @param listener the listener
+     */
+    public void addContextListener(TlsContextListener listener) {
+        this.listeners.addContextListener(listener);
+    }
+
+    /**
+     * Removes a listener registered with {@link #addContextListener(TlsContextListener)}.
+     * @param listener the listener
+     * @return whether it was registered
+     */
+    public boolean removeContextListener(TlsContextListener listener) {
+        return this.listeners.removeContextListener(listener);
+    }
+
+    /**
+     * Returns the number of the configuration in force: 1 for the first, one more for each reload that took effect.
+     * @return the generation
+     */
+    public long generation() {
+        return this.material.generation;
     }
 
     @Override
@@ -458,9 +530,7 @@ public final class TlsContext {
     /** The configuration with the JSSE managers made from it; replaced whole on reload. */
     private static final class Material {
 
-        private static final AtomicLong generations = new AtomicLong();
-
-        final long generation = generations.incrementAndGet();
+        final long generation;
 
         final TlsConfig config;
 
@@ -471,10 +541,13 @@ public final class TlsContext {
 
         final PeerVerifier verifier;
 
-        Material(TlsConfig config, TlsStatistics statistics, SessionTracker sessions) {
+        Material(long generation, TlsConfig config, TlsStatistics statistics, TlsEventListener listeners,
+                SessionTracker sessions) {
+            this.generation = generation;
             this.config = config;
             this.connectionConfig = config.toBuilder()
-                    .eventListener(TlsEventListener.of(List.of(statistics, config.eventListener()))).build();
+                    .eventListener(TlsEventListener.of(List.of(statistics, config.eventListener(), listeners)))
+                    .build();
             this.keyManager = new MaterialKeyManager(config);
             this.verifier = new PeerVerifier(config, config.trustMaterial(), sessions::recordVerifyResult);
         }

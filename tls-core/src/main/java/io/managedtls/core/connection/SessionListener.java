@@ -1,5 +1,7 @@
 package io.managedtls.core.connection;
 
+import java.util.HexFormat;
+
 import javax.net.ssl.SSLSession;
 
 import io.managedtls.core.verify.VerifyResult;
@@ -43,6 +45,15 @@ public interface SessionListener {
      */
     default VerifyResult verifyResult(SSLSession session) {
         return VerifyResult.MISSING;
+    }
+
+    /**
+     * Returns the id the listener knows a session by, the same for every resumption of it.
+     * @param session an established JSSE session
+     * @return the id; by default the JSSE session id in hexadecimal
+     */
+    default String sessionId(SSLSession session) {
+        return HexFormat.of().formatHex(session.getId());
     }
 
 }

@@ -1289,7 +1289,7 @@ public final class TlsConnection implements Closeable {
         this.kinds = Collections.unmodifiableSet(handshakeKinds);
         this.session = TlsSession.of(established, resumed, (peerCertificates.length > 0
                 && peerCertificates[0] instanceof X509Certificate x509) ? x509.getSubjectX500Principal().getName()
-                        : null);
+                        : null, this.sessionListener.sessionId(established));
         try {
             this.sessionListener.established(this, established, resumed, resumptionOffered(established));
         }

@@ -43,12 +43,14 @@ public final class CaffeineSessionCache implements TlsSessionCache {
 
     private final AtomicLong explicitEvictions = new AtomicLong();
 
+    private final FixedLifetime lifetime;
+
     private CaffeineSessionCache(Builder builder) {
         RemovalListener listener = builder.removalListener;
-        Duration timeToLive = builder.timeToLive;
+        this.lifetime = new FixedLifetime(builder.timeToLive);
         Caffeine<String, Entry> caffeine = Caffeine.newBuilder().maximumSize(builder.maximumSize)
                 .executor(Runnable::run).recordStats(() -> this.statsCounter)
-                .expireAfter(new FixedLifetime(timeToLive))
+                .expireAfter(this.lifetime)
                 .removalListener((String key, Entry value, RemovalCause cause) -> {
                     if (value != null && cause != RemovalCause.REPLACED) {
                         notify(listener, value.record, cause);
@@ -132,6 +134,15 @@ public final class CaffeineSessionCache implements TlsSessionCache {
         this.cache.cleanUp();
     }
 
+    @Override
+    public void resize(int maximumSize, Duration timeToLive) {
+        if (maximumSize < 1) {
+            throw new IllegalArgumentException("maximumSize must be at least 1, but was " + maximumSize);
+        }
+        this.lifetime.timeToLive = timeToLive;
+        this.cache.policy().eviction().ifPresent((eviction) -> eviction.setMaximum(maximumSize));
+    }
+
     private void notify(RemovalListener listener, SessionRecord session, RemovalCause cause) {
         SessionRemovalCause reason = switch (cause) {
             case EXPIRED -> SessionRemovalCause.EXPIRED;
@@ -170,8 +181,17 @@ public final class CaffeineSessionCache implements TlsSessionCache {
 
     }
 
-    /** Counts a session's lifetime from its creation; neither reads nor updates extend it. */
-    private record FixedLifetime(Duration timeToLive) implements Expiry<String, Entry> {
+    /**
+     * Counts a session's lifetime from its creation; neither reads nor updates extend it. A new time to live applies
+     * to the sessions created after it.
+     */
+    private static final class FixedLifetime implements Expiry<String, Entry> {
+
+        volatile Duration timeToLive;
+
+        FixedLifetime(Duration timeToLive) {
+            this.timeToLive = timeToLive;
+        }
 
         @Override
         public long expireAfterCreate(String key, Entry value, long currentTime) {

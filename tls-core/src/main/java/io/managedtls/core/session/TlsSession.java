@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable; it never holds key material, so it can be logged, listed and shown.
  *
- * @param id the session id in hexadecimal; empty for TLS 1.3 sessions that have none
+ * @param id the id the context's session cache, its events and every resumption know the session by (see
+ * {@link SessionRecord#id()}); for a session made without a context, the JSSE session id in hexadecimal, empty for
+ * TLS 1.3 sessions that have none
  * @param protocol the protocol version, for example {@code TLSv1.3}
  * @param cipherSuite the cipher suite
  * @param peerHost the peer's host as the connection knew it, or {@code null}
@@ -47,7 +49,19 @@ public record TlsSession(String id, String protocol, String cipherSuite, @Nullab
      * @return the description
      */
     public static TlsSession of(SSLSession session, boolean resumed, @Nullable String peerSubject) {
-        return new TlsSession(HexFormat.of().formatHex(session.getId()), session.getProtocol(),
+        return of(session, resumed, peerSubject, HexFormat.of().formatHex(session.getId()));
+    }
+
+    /**
+     * Describes a JSSE session known by the given id.
+     * @param session the session
+     * @param resumed whether the handshake resumed it
+     * @param peerSubject the subject of the peer's certificate, or {@code null} when it sent none
+     * @param id the id its context knows it by
+     * @return the description
+     */
+    public static TlsSession of(SSLSession session, boolean resumed, @Nullable String peerSubject, String id) {
+        return new TlsSession(id, session.getProtocol(),
                 session.getCipherSuite(), session.getPeerHost(), session.getPeerPort(), peerSubject,
                 Instant.ofEpochMilli(session.getCreationTime()), Instant.ofEpochMilli(session.getLastAccessedTime()),
                 resumed);

@@ -72,6 +72,16 @@ public interface TlsSessionCache {
     }
 
     /**
+     * Applies new limits, as a reload of the context's configuration asks: a smaller size evicts the sessions over
+     * it; a new time to live applies to the sessions cached from now on. The default keeps the limits the cache was
+     * made with.
+     * @param maximumSize the most sessions to keep, at least 1
+     * @param timeToLive how long a session may be resumed after its full handshake
+     */
+    default void resize(int maximumSize, Duration timeToLive) {
+    }
+
+    /**
      * Receives each session the cache removes.
      */
     @FunctionalInterface
