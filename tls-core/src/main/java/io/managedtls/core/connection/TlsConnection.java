@@ -1865,6 +1865,14 @@ public final class TlsConnection implements Closeable {
         this.state = HandshakeState.FAILED;
         if (findCause(failure, SSLException.class) != null) {
             flushAlert();
+            TlsAlert alert = failure.alert().orElse(null);
+            if (alert != null && this.sentAlert == null && failure.error() != TlsError.FATAL_ALERT_RECEIVED) {
+                // An alert encrypted under this connection's keys, which observeOutbound could not read: the one
+                // translateSsl learnt from the engine's exception.
+                this.sentAlert = alert;
+                debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert " + alert.rfcName());
+                publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, true));
+            }
         }
         else {
             // The engine has no alert for this failure (a timeout, a broken transport, a refused renegotiation,

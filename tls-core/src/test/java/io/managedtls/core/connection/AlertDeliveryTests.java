@@ -24,8 +24,15 @@ import io.managedtls.core.TlsAlert;
 import io.managedtls.core.TlsContext;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
+import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.config.RenegotiationPolicy;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.event.TlsEvent;
+import io.managedtls.core.material.CertificateRequest;
+import io.managedtls.core.material.DevelopmentCertificateAuthority;
+import io.managedtls.core.material.KeyMaterial;
+import io.managedtls.core.stats.StatisticsSnapshot;
+import io.managedtls.core.stats.TlsStatistics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,6 +137,164 @@ class AlertDeliveryTests {
         assertThat(added).as("threads started by 50 malformed hellos and still alive").isEmpty();
     }
 
+    // ---------------------------------------------------------------- issue 11, point 6
+
+    @ParameterizedTest(name = "blocking server: {0}")
+    @ValueSource(booleans = { true, false })
+    void failureWhileTheServersFirstFlightWaitsToLeaveSendsTheFlightAndThenTheAlert(boolean blocking)
+            throws Exception {
+        // The ClientHello and a Finished no client may send yet arrive together: the server wraps its flight, then
+        // meets the Finished before its flight left, and its alert follows the flight in the same buffer.
+        byte[] hello = tls12ClientHello();
+        byte[] finished = HexFormat.of().parseHex("160303000414000000");
+        byte[] input = Arrays.copyOf(hello, hello.length + finished.length);
+        System.arraycopy(finished, 0, input, hello.length, finished.length);
+        TlsContext server = Loopback.context(serverConfig(new CopyOnWriteArrayList<>()).protocols("TLSv1.2"));
+        try (Loopback loopback = new Loopback()) {
+            Verdict verdict = sendRaw(loopback, server, blocking, input);
+            assertThat(verdict.failure().error()).isEqualTo(TlsError.UNEXPECTED_MESSAGE);
+            assertThat(verdict.flightRecords()).as("handshake records before the alert").isPositive();
+            assertThat(verdict.alerts()).containsExactly(new WireAlert(TlsAlert.UNEXPECTED_MESSAGE, true));
+            assertThat(verdict.failure().alert()).contains(TlsAlert.UNEXPECTED_MESSAGE);
+            assertThat(verdict.elapsed()).isLessThan(ONE_SECOND);
+        }
+    }
+
+    // ---------------------------------------------------------------- issue 11, point 9
+
+    @Test
+    void tls13ClientWhoseCertificateTheServerRefusesAfterItsFinishedReportsAFailedHandshakeNotACompletedOne()
+            throws Exception {
+        KeyMaterial stranger = DevelopmentCertificateAuthority.create("Stranger CA")
+                .issue(CertificateRequest.client("alice"));
+        TlsContext server = Loopback.context(Loopback.server().peerAuthentication(PeerAuthentication.REQUIRED)
+                .trustMaterial(Loopback.CA.trustMaterial()));
+        List<TlsEvent> events = new CopyOnWriteArrayList<>();
+        TlsContext client = Loopback.context(Loopback.client().keyMaterial(stranger).eventListener(events::add));
+        try (Loopback loopback = new Loopback()) {
+            CompletableFuture<Throwable> served = loopback.serve(server, true,
+                    (connection) -> catchThrowable(connection::handshake));
+            try (TlsConnection connection = loopback.connect(client, true)) {
+                // TLS 1.3: the client's handshake ends with its own Finished, before the server judged it.
+                assertThat(connection.handshake()).isZero();
+                assertThat(connection.protocol()).isEqualTo("TLSv1.3");
+                TlsException serverFailure = (TlsException) served.get(20, TimeUnit.SECONDS);
+                assertThat(serverFailure.error()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
+                TlsAlert refusal = serverFailure.alert().orElseThrow();
+                Throwable readFailure = catchThrowable(() -> connection.read(ByteBuffer.allocate(8)));
+                assertThat(readFailure).isInstanceOfSatisfying(TlsException.class, (ex) -> {
+                    assertThat(ex.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
+                    assertThat(ex.alert()).contains(refusal);
+                });
+                assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+                assertThat(events).filteredOn(TlsEvent.HandshakeFailed.class::isInstance).singleElement()
+                        .isInstanceOfSatisfying(TlsEvent.HandshakeFailed.class, (failed) -> {
+                            assertThat(failed.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
+                            assertThat(failed.alert()).isEqualTo(refusal);
+                            assertThat(failed.reportedCompleted()).isTrue();
+                            assertThat(failed.verifyFlags()).isEmpty();
+                        });
+                StatisticsSnapshot stats = client.statistics().snapshot();
+                assertThat(stats.handshakesStarted()).isEqualTo(1);
+                assertThat(stats.handshakesCompleted()).isZero();
+                assertThat(stats.handshakesFailed()).isEqualTo(1);
+                assertThat(stats.completedByKind()).isEmpty();
+                assertThat(stats.protocols()).isEmpty();
+                assertThat(stats.cipherSuites()).isEmpty();
+                assertThat(stats.failuresByReason()).containsOnlyKeys("alert-received:" + refusal.rfcName());
+                assertThat(stats.alertsReceived()).containsOnlyKeys(refusal.rfcName());
+                assertThat(stats.connectionsOpen()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void failedRenegotiationIsFiledUnderItsOwnReasonNotUnderTheFirstHandshakesVerifyFlags() throws Exception {
+        // The first handshake completes with verify flags (OPTIONAL peer authentication, a certificate from a CA the
+        // server does not trust); the renegotiation then fails for a reason of its own.
+        KeyMaterial stranger = DevelopmentCertificateAuthority.create("Stranger CA")
+                .issue(CertificateRequest.client("alice"));
+        List<TlsEvent> events = new CopyOnWriteArrayList<>();
+        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.2")
+                .peerAuthentication(PeerAuthentication.OPTIONAL).trustMaterial(Loopback.CA.trustMaterial())
+                .eventListener(events::add));
+        TlsContext client = Loopback.context(Loopback.client().keyMaterial(stranger)
+                .renegotiation(RenegotiationPolicy.ENABLED));
+        try (Loopback loopback = new Loopback()) {
+            CompletableFuture<TlsConnection> served = loopback.serve(server, true, (connection) -> {
+                catchThrowable(() -> Io.echoUntilClosed(connection));
+                return connection;
+            });
+            try (TlsConnection connection = loopback.connect(client, true)) {
+                Io.writeAll(connection, "x");
+                assertThat(Io.readText(connection, 1)).isEqualTo("x");
+                catchThrowable(connection::renegotiate);
+            }
+            assertThat(served.get(20, TimeUnit.SECONDS).verifyResult().flags()).isNotEmpty();
+        }
+        assertThat(events).filteredOn(TlsEvent.HandshakeFailed.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(TlsEvent.HandshakeFailed.class, (failed) -> {
+                    assertThat(failed.error()).isEqualTo(TlsError.RENEGOTIATION_REFUSED);
+                    assertThat(failed.verifyFlags()).isEmpty();
+                    assertThat(TlsStatistics.reasonOf(failed)).isEqualTo("renegotiation_refused");
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "TLSv1.2", "TLSv1.3" })
+    void recordWithABadMacIsAnInvalidRecordWithBadRecordMacOnBothSides(String protocol) throws Exception {
+        List<TlsEvent> serverEvents = new CopyOnWriteArrayList<>();
+        TlsContext server = Loopback.context(Loopback.server().protocols(protocol)
+                .eventListener(serverEvents::add));
+        TlsContext client = Loopback.context(Loopback.client());
+        try (Loopback loopback = new Loopback()) {
+            CompletableFuture<Throwable> served = loopback.serve(server, true,
+                    (connection) -> catchThrowable(() -> Io.echoUntilClosed(connection)));
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
+            CorruptingTransport transport = new CorruptingTransport(Transport.of(socket));
+            try (TlsConnection connection = client.newConnection(transport, "localhost", loopback.port())) {
+                Io.writeAll(connection, "x");
+                assertThat(Io.readText(connection, 1)).isEqualTo("x");
+                transport.corruptNextWrite = true;
+                Io.writeAll(connection, "y");
+                Throwable serverFailure = served.get(20, TimeUnit.SECONDS);
+                assertThat(serverFailure).isInstanceOfSatisfying(TlsException.class, (ex) -> {
+                    assertThat(ex.error()).isEqualTo(TlsError.INVALID_RECORD);
+                    assertThat(ex.alert()).contains(TlsAlert.BAD_RECORD_MAC);
+                });
+                assertThat(catchThrowable(() -> connection.read(ByteBuffer.allocate(8))))
+                        .isInstanceOfSatisfying(TlsException.class, (ex) -> {
+                            assertThat(ex.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
+                            assertThat(ex.alert()).contains(TlsAlert.BAD_RECORD_MAC);
+                        });
+            }
+        }
+        // Encrypted, yet reported as sent.
+        assertThat(serverEvents).filteredOn(TlsEvent.AlertSent.class::isInstance).singleElement()
+                .extracting((event) -> ((TlsEvent.AlertSent) event).alert()).isEqualTo(TlsAlert.BAD_RECORD_MAC);
+    }
+
+    /** Flips the last byte of the next write when told to: a record whose authentication tag no longer holds. */
+    private static final class CorruptingTransport extends ForwardingTransport {
+
+        volatile boolean corruptNextWrite;
+
+        CorruptingTransport(Transport delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            if (this.corruptNextWrite && source.hasRemaining()) {
+                this.corruptNextWrite = false;
+                int last = source.limit() - 1;
+                source.put(last, (byte) (source.get(last) ^ 1));
+            }
+            return super.write(source);
+        }
+
+    }
+
     /**
      * Whether the alert is the one JDK 17 closes a handshake with when a delegated task failed without an alert of
      * its own (see TlsConnection.wrapAlert): later JDKs send internal_error, a fatal alert, instead.
@@ -160,7 +325,8 @@ class AlertDeliveryTests {
             Throwable failure = served.get(HANDSHAKE_TIMEOUT.plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             assertThat(failure).as("how the server's handshake ended").isInstanceOf(TlsException.class);
-            return new Verdict((TlsException) failure, plaintextAlerts(received), elapsed);
+            return new Verdict((TlsException) failure, plaintextAlerts(received), handshakeRecords(received),
+                    elapsed);
         }
     }
 
@@ -180,6 +346,23 @@ class AlertDeliveryTests {
             // A reset after the alert: what came before it counts.
         }
         return all.toByteArray();
+    }
+
+    /** How many handshake records were received before the first alert. */
+    static int handshakeRecords(byte[] received) {
+        int count = 0;
+        ByteBuffer in = ByteBuffer.wrap(received);
+        while (in.remaining() >= 5) {
+            int type = in.get() & 0xFF;
+            in.getShort();
+            int length = in.getShort() & 0xFFFF;
+            if (type == CONTENT_TYPE_ALERT || length > in.remaining()) {
+                break;
+            }
+            count += (type == 22) ? 1 : 0;
+            in.position(in.position() + length);
+        }
+        return count;
     }
 
     /** The alerts among the records received, in order: those sent before encryption started, 2 bytes long. */
@@ -207,6 +390,17 @@ class AlertDeliveryTests {
     static byte[] clientHello() throws Exception {
         MemoryTransport[] ends = MemoryTransport.pair();
         try (TlsConnection client = Loopback.context(Loopback.client().applicationProtocols("h2", "http/1.1"))
+                .newConnection(ends[0], "localhost", 443)) {
+            assertThat(client.handshake()).isEqualTo(TlsConnection.WANT_READ);
+            ByteBuffer wire = ByteBuffer.allocate(ends[1].pending());
+            ends[1].read(wire);
+            return wire.array();
+        }
+    }
+
+    private static byte[] tls12ClientHello() throws Exception {
+        MemoryTransport[] ends = MemoryTransport.pair();
+        try (TlsConnection client = Loopback.context(Loopback.client().protocols("TLSv1.2"))
                 .newConnection(ends[0], "localhost", 443)) {
             assertThat(client.handshake()).isEqualTo(TlsConnection.WANT_READ);
             ByteBuffer wire = ByteBuffer.allocate(ends[1].pending());
@@ -353,7 +547,7 @@ class AlertDeliveryTests {
     }
 
     /** How a server connection failed, what it sent its peer, and how long it took. */
-    record Verdict(TlsException failure, List<WireAlert> alerts, Duration elapsed) {
+    record Verdict(TlsException failure, List<WireAlert> alerts, int flightRecords, Duration elapsed) {
     }
 
 }
