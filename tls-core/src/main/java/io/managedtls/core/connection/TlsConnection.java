@@ -1308,7 +1308,8 @@ public final class TlsConnection implements Closeable {
     }
 
     private boolean runDelegatedTasks() throws TlsException {
-        this.tasksRan = true;
+        // Only within a handshake: after one, a wrap of nothing is no mere question to the engine.
+        this.tasksRan = this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING;
         Executor executor = this.config.delegatedTaskExecutor();
         if (executor == null || this.transport.isBlocking()) {
             for (Runnable task = this.engine.getDelegatedTask(); task != null; task = this.engine.getDelegatedTask()) {
