@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -156,6 +158,9 @@ public final class TlsConnection implements Closeable {
 
     private final AtomicInteger tasksRunning = new AtomicInteger();
 
+    /** Whether delegated tasks ran since the engine was last asked to raise what they failed with. */
+    private boolean tasksRan;
+
     /**
      * The operations in progress, with the flags of a close: the buffers go back to the pool only once the close and
      * every operation have ended, so that an application that closes a connection from another thread than the one
@@ -248,6 +253,16 @@ public final class TlsConnection implements Closeable {
     private @Nullable TlsSession session;
 
     private @Nullable VerifyResult verifyResult;
+
+    /** Whether the latest handshake failed in the verification of the peer's certificate. */
+    private boolean verificationFailed;
+
+    /**
+     * Whether this TLS 1.3 client's handshake completed and the server has not answered since: the server judges the
+     * client's certificate and Finished after the client completed (RFC 8446 section 4.4.2.4), and a refusal comes
+     * as the alert the next read meets, which fails that handshake after all.
+     */
+    private boolean handshakeUnconfirmed;
 
     private boolean closeNotifyReceived;
 
@@ -864,7 +879,7 @@ public final class TlsConnection implements Closeable {
     private void closeNow() {
         if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
             fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during the "
-                    + "handshake", TlsAlert.USER_CANCELED, null));
+                    + "handshake", sendUserCanceled(), null));
         }
         if (this.state == HandshakeState.ESTABLISHED || this.state == HandshakeState.CLOSING) {
             ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
@@ -1126,6 +1141,8 @@ public final class TlsConnection implements Closeable {
         this.handshakeStart = Instant.now();
         this.handshakeDeadlineNanos = this.handshakeStartNanos + this.config.handshakeTimeout().toNanos();
         this.renegotiating = renegotiation;
+        this.verificationFailed = false;
+        this.handshakeUnconfirmed = false;
         this.state = renegotiation ? HandshakeState.RENEGOTIATING : HandshakeState.HANDSHAKING;
         if (renegotiation) {
             this.sessionIdBeforeRenegotiation = (this.session != null) ? this.session.id() : null;
@@ -1168,6 +1185,12 @@ public final class TlsConnection implements Closeable {
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (this.tasksRan) {
+                        if (!raiseTaskFailure()) {
+                            return WANT_WRITE;
+                        }
+                        continue;
+                    }
                     int progress = unwrapHandshake(timed);
                     if (progress < 0) {
                         return progress;
@@ -1297,6 +1320,8 @@ public final class TlsConnection implements Closeable {
             logger.log(Level.WARNING, "Session listener failed; the session is not cached", ex);
         }
         this.verifyResult = verifyResultOf(established);
+        this.handshakeUnconfirmed = !this.renegotiating && this.config.role() == TlsRole.CLIENT
+                && "TLSv1.3".equals(established.getProtocol());
         this.state = HandshakeState.ESTABLISHED;
         this.renegotiating = false;
         if (this.config.renegotiation() != RenegotiationPolicy.ENABLED
@@ -1376,6 +1401,8 @@ public final class TlsConnection implements Closeable {
     }
 
     private boolean runDelegatedTasks() throws TlsException {
+        // Only within a handshake: after one, a wrap of nothing is no mere question to the engine.
+        this.tasksRan = this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING;
         Executor executor = this.config.delegatedTaskExecutor();
         if (executor == null || this.transport.isBlocking()) {
             for (Runnable task = this.engine.getDelegatedTask(); task != null; task = this.engine.getDelegatedTask()) {
@@ -1407,6 +1434,19 @@ public final class TlsConnection implements Closeable {
             });
         }
         return this.tasksRunning.get() == 0;
+    }
+
+    /**
+     * Gives the engine the chance to raise what its delegated tasks failed with. JSSE keeps a task's exception until
+     * the next wrap or unwrap (SSLEngineImpl.checkTaskThrown), and JDK 17 reports NEED_UNWRAP meanwhile: waiting for
+     * the peer's next record, which a malformed ClientHello's sender never sends, would hold the connection until the
+     * handshake timeout, without an alert. A wrap of nothing raises it at once; when no task failed it produces
+     * nothing, as the engine waits for input (SSLEngineImpl.writeRecord returns at NEED_UNWRAP). Returns false when
+     * a non-blocking transport could not take output the wrap had to make room for.
+     */
+    private boolean raiseTaskFailure() throws IOException {
+        this.tasksRan = false;
+        return wrap(EMPTY) != null;
     }
 
     private void checkDeadline() throws TlsException {
@@ -1464,6 +1504,9 @@ public final class TlsConnection implements Closeable {
         }
         switch (result.getStatus()) {
             case OK -> {
+                if (result.bytesConsumed() > 0) {
+                    this.handshakeUnconfirmed = false;
+                }
                 this.bytesIn += result.bytesProduced();
                 HandshakeStatus status = result.getHandshakeStatus();
                 if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED) {
@@ -1840,8 +1883,9 @@ public final class TlsConnection implements Closeable {
             }
             else if (deferred == DeferredClose.ABORT) {
                 if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
+                    // The transport ended already: no user_canceled left, so none is reported.
                     fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during "
-                            + "the handshake", TlsAlert.USER_CANCELED, null));
+                            + "the handshake", null, null));
                 }
                 finishClose();
             }
@@ -1936,12 +1980,23 @@ public final class TlsConnection implements Closeable {
         if (this.failure != null) {
             return failure;
         }
+        boolean refusedAfterCompletion = this.handshakeUnconfirmed
+                && failure.error() == TlsError.FATAL_ALERT_RECEIVED;
+        this.handshakeUnconfirmed = false;
         boolean handshaking = this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING
-                || this.state == HandshakeState.NEW;
+                || this.state == HandshakeState.NEW || refusedAfterCompletion;
         this.failure = failure;
         this.state = HandshakeState.FAILED;
         if (findCause(failure, SSLException.class) != null) {
             flushAlert();
+            TlsAlert alert = failure.alert().orElse(null);
+            if (alert != null && this.sentAlert == null && failure.error() != TlsError.FATAL_ALERT_RECEIVED) {
+                // An alert encrypted under this connection's keys, which observeOutbound could not read: the one
+                // translateSsl learnt from the engine's exception.
+                this.sentAlert = alert;
+                debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert " + alert.rfcName());
+                publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, true));
+            }
         }
         else {
             // The engine has no alert for this failure (a timeout, a broken transport, a refused renegotiation,
@@ -1956,10 +2011,13 @@ public final class TlsConnection implements Closeable {
         }
         debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
         if (handshaking) {
-            Set<VerifyFlag> flags = (this.verifyResult != null) ? this.verifyResult.flags() : Set.of();
+            // The flags of this handshake's own verification only: a renegotiation that fails otherwise is not
+            // filed under what the first handshake's verification found.
+            Set<VerifyFlag> flags = (this.verificationFailed && this.verifyResult != null) ? this.verifyResult.flags()
+                    : Set.of();
             publish(new TlsEvent.HandshakeFailed(this.info, Instant.now(), reported.error(),
                     reported.alert().orElse(null), reported.getMessage(), flags, this.observer.clientHello(),
-                    Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos)));
+                    Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos), refusedAfterCompletion));
         }
         return reported;
     }
@@ -1983,21 +2041,107 @@ public final class TlsConnection implements Closeable {
         }
     }
 
-    /** Lets the engine produce the alert for a failure and sends it without waiting on the peer. */
+    /**
+     * Sends the alert of a failure the engine reported, after whatever of a flight still waits in netOut (the alert
+     * may be encrypted under keys that flight announced, and the peer reads records in order). A blocking transport
+     * gets at most {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds, as a close_notify does, so that a peer that stopped
+     * reading cannot hold the failing thread; a non-blocking one takes what it takes now.
+     */
     private void flushAlert() {
+        wrapAlert();
+        flushBounded();
+    }
+
+    /**
+     * Sends what netOut holds, within {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds on a blocking transport; returns
+     * whether all of it left.
+     */
+    private boolean flushBounded() {
+        if (this.netOut.position() == 0) {
+            return true;
+        }
+        ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
+                this::abortTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
         try {
+            return flushOutput();
+        }
+        catch (IOException | RuntimeException ex) {
+            // The peer may be gone already: the failure being reported matters more than its alert.
+            debug(TlsDebugListener.LEVEL_ERROR, "alert not sent: " + ex.getMessage());
+            return false;
+        }
+        finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Ends a first handshake the application gave up on with the alerts JSSE closes one with: user_canceled, then
+     * close_notify (TransportContext.initiateOutboundClose, while no handshake has completed), the way RFC 8446
+     * section 6.1 and RFC 5246 section 7.2.1 describe. Returns user_canceled when it left, or null when the transport
+     * did not take it. A renegotiation gets none: JSSE would send a bare close_notify, which says that all went well.
+     */
+    private @Nullable TlsAlert sendUserCanceled() {
+        if (this.state != HandshakeState.HANDSHAKING || this.engine.isOutboundDone()) {
+            return null;
+        }
+        try {
+            this.engine.closeOutbound();
+            boolean encrypted = false;
+            for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
+                int before = this.netOut.position();
+                SSLEngineResult result = wrap(EMPTY);
+                if (result == null) {
+                    return null;
+                }
+                encrypted |= result.bytesProduced() > 0 && (this.netOut.position() - before != 7
+                        || this.netOut.get(before) != CONTENT_TYPE_ALERT);
+            }
+            if (!flushBounded() || (this.sentAlert != TlsAlert.USER_CANCELED && !encrypted)) {
+                return null;
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            debug(TlsDebugListener.LEVEL_ERROR, "user_canceled not sent: " + ex.getMessage());
+            return null;
+        }
+        if (this.sentAlert != TlsAlert.USER_CANCELED) {
+            // Encrypted, so observeOutbound could not read it: JSSE sends it in this state all the same.
+            debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert user_canceled");
+            publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.USER_CANCELED, false));
+            this.sentAlert = TlsAlert.USER_CANCELED;
+        }
+        return TlsAlert.USER_CANCELED;
+    }
+
+    /**
+     * Lets the engine produce its alert for a failure it reported and wraps it into netOut, where observeOutbound
+     * reads it when it is plaintext: called before the failure is classified, so that the alert sent is known. Does
+     * nothing the second time.
+     */
+    private void wrapAlert() {
+        if (this.engine.isOutboundDone()) {
+            return;
+        }
+        try {
+            // An engine that ended the connection itself (TransportContext.fatal) holds its fatal alert, which this
+            // wraps. One that raised a failure without ending the connection has none: on JDK 17, an exception of a
+            // delegated task that is no alert of its own, such as a malformed extension's (SSLEngineImpl.DelegatedTask
+            // lets it out as it is, where later JDKs turn it into internal_error through TransportContext.fatal).
+            // No public call makes JDK 17's engine send a fatal alert then (its closeInbound only throws), and
+            // closeOutbound sends what it closes an unfinished handshake with: user_canceled and close_notify
+            // (TransportContext.initiateOutboundClose). The peer learns at once that the handshake ended, not why.
             this.engine.closeOutbound();
             for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
                 if (wrap(EMPTY) == null) {
                     break;
                 }
             }
-            if (!this.transport.isBlocking() || this.netOut.position() < 64) {
-                flushOutput();
-            }
         }
         catch (IOException | RuntimeException ex) {
-            // The peer may be gone already: the failure being reported matters more than its alert.
+            debug(TlsDebugListener.LEVEL_ERROR, "alert not wrapped: " + ex.getMessage());
         }
     }
 
@@ -2022,45 +2166,120 @@ public final class TlsConnection implements Closeable {
         CertificateVerificationException verification = findCause(ex, CertificateVerificationException.class);
         if (verification != null) {
             this.verifyResult = verification.result();
+            this.verificationFailed = true;
+            wrapAlert();
             return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
                     certificateAlert(verification.result()), ex);
         }
-        String received = "Received fatal alert: ";
-        int index = message.indexOf(received);
-        if (index >= 0) {
-            String name = message.substring(index + received.length()).trim();
-            TlsAlert alert = Arrays.stream(TlsAlert.values()).filter((a) -> a.rfcName().equals(name)).findFirst()
-                    .orElse(null);
-            if (alert != null) {
-                debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert " + alert.rfcName());
-                publish(new TlsEvent.AlertReceived(this.info, Instant.now(), alert, true));
-            }
-            return new TlsException(TlsError.FATAL_ALERT_RECEIVED, "The peer sent the fatal alert " + name, alert,
-                    ex);
+        TlsAlert received = receivedAlert(message);
+        if (received != null) {
+            debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert " + received.rfcName());
+            publish(new TlsEvent.AlertReceived(this.info, Instant.now(), received, true));
+            return new TlsException(TlsError.FATAL_ALERT_RECEIVED, "The peer sent the fatal alert "
+                    + received.rfcName(), received, ex);
         }
+        wrapAlert();
         String violation = this.observer.protocolViolation();
         if (violation != null) {
             return new TlsException(TlsError.INVALID_RECORD, "The peer does not speak TLS: " + violation + " ("
-                    + message + ")", ex);
+                    + message + ")", this.sentAlert, ex);
         }
-        String lower = message.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("close_notify during handshake")) {
-            return new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake", ex);
-        }
-        if (lower.contains("unexpected") || lower.contains("unknown handshake")) {
-            return new TlsException(TlsError.UNEXPECTED_MESSAGE, "The peer sent an unexpected message: " + message,
+        TlsAlert sent = alertSentFor(ex, message);
+        if (message.contains("close_notify during handshake")) {
+            // JSSE reports the peer's close_notify during a handshake only in its message (Alert.AlertConsumer),
+            // with an unexpected_message of its own: the peer ended the connection, as an end of stream would.
+            return new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake", sent,
                     ex);
         }
-        if (lower.contains("unrecognized") || lower.contains("record") || lower.contains("padding")
-                || lower.contains("mac") || lower.contains("too big") || lower.contains("exceeds")
-                || findCause(ex, SSLProtocolException.class) != null) {
-            // SSLProtocolException: JSSE's word for a peer that broke the protocol, not a failure of ours.
-            return new TlsException(TlsError.INVALID_RECORD, "The peer sent an invalid record: " + message, ex);
+        TlsError error = errorFor(sent, ex);
+        String what = switch (error) {
+            case INVALID_RECORD -> "The peer sent an invalid record or message: ";
+            case UNEXPECTED_MESSAGE -> "The peer sent an unexpected message: ";
+            case CONN_EOF -> "The peer closed the connection during the handshake: ";
+            case HANDSHAKE_FAILURE -> "The handshake failed: ";
+            default -> "The TLS engine failed: ";
+        };
+        return new TlsException(error, what + message, sent, ex);
+    }
+
+    /**
+     * The alert the peer sent, from the engine's message: JSSE reports a received alert in no other way
+     * (Alert.AlertConsumer makes "Received fatal alert: " and the description the message), and one that came in an
+     * encrypted record (TLS 1.3, a TLS 1.2 renegotiation) cannot be seen on the wire. Returns null for any other
+     * message.
+     */
+    private static @Nullable TlsAlert receivedAlert(String message) {
+        String prefix = "Received fatal alert: ";
+        int index = message.indexOf(prefix);
+        if (index < 0) {
+            return null;
+        }
+        String name = message.substring(index + prefix.length()).trim();
+        return Arrays.stream(TlsAlert.values()).filter((a) -> a.rfcName().equals(name)).findFirst().orElse(null);
+    }
+
+    /**
+     * The alert the engine sent for its failure: read off the wire when it was plaintext; else, for an alert
+     * encrypted under this connection's keys, from the exception JSSE made for it, whose message starts with the
+     * alert's description in parentheses on JDK 21 and later (Alert.createSSLException), or from the exception a
+     * record that failed its integrity check raises (SSLTransport.decode: AEADBadTagException always gives
+     * bad_record_mac, another BadPaddingException gives handshake_failure during a handshake and bad_record_mac
+     * after it). Null when none is known.
+     */
+    private @Nullable TlsAlert alertSentFor(SSLException ex, String message) {
+        if (this.sentAlert != null) {
+            return this.sentAlert;
+        }
+        if (message.startsWith("(")) {
+            int close = message.indexOf(')');
+            String name = (close > 0) ? message.substring(1, close) : "";
+            TlsAlert alert = Arrays.stream(TlsAlert.values()).filter((a) -> a.rfcName().equals(name)).findFirst()
+                    .orElse(null);
+            if (alert != null) {
+                return alert;
+            }
+        }
+        if (findCause(ex, AEADBadTagException.class) != null) {
+            return TlsAlert.BAD_RECORD_MAC;
+        }
+        if (findCause(ex, BadPaddingException.class) != null) {
+            return (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING)
+                    ? TlsAlert.HANDSHAKE_FAILURE : TlsAlert.BAD_RECORD_MAC;
+        }
+        return null;
+    }
+
+    /**
+     * The error of a failure the engine reported, from the alert it sent and the exception's type: the alert says
+     * what JSSE found wrong, in the RFC's words.
+     */
+    private static TlsError errorFor(@Nullable TlsAlert sent, SSLException ex) {
+        if (findCause(ex, BadPaddingException.class) != null) {
+            // A record that failed its integrity check, whatever the alert.
+            return TlsError.INVALID_RECORD;
+        }
+        if (sent != null) {
+            return switch (sent) {
+                case UNEXPECTED_MESSAGE -> TlsError.UNEXPECTED_MESSAGE;
+                case BAD_RECORD_MAC, RECORD_OVERFLOW, DECODE_ERROR, ILLEGAL_PARAMETER -> TlsError.INVALID_RECORD;
+                // JSSE's word both for a failure of its own and for a peer message it could not parse (an exception
+                // of a delegated task that is no alert of its own, SSLEngineImpl.DelegatedTask): only a runtime
+                // exception, not one of JSSE's own complaints, is a failure of this side.
+                // user_canceled: JDK 17's engine had no alert of its own for the failure of a delegated task (see
+                // wrapAlert), which JDK 21 and later report as internal_error.
+                case INTERNAL_ERROR, USER_CANCELED -> (findCause(ex, RuntimeException.class) != null)
+                        ? TlsError.INTERNAL_ERROR : TlsError.INVALID_RECORD;
+                default -> TlsError.HANDSHAKE_FAILURE;
+            };
+        }
+        if (findCause(ex, SSLProtocolException.class) != null) {
+            // JSSE's word for a peer that broke the protocol, not a failure of ours.
+            return TlsError.INVALID_RECORD;
         }
         if (ex instanceof SSLHandshakeException) {
-            return new TlsException(TlsError.HANDSHAKE_FAILURE, "The handshake failed: " + message, ex);
+            return TlsError.HANDSHAKE_FAILURE;
         }
-        return new TlsException(TlsError.INTERNAL_ERROR, "The TLS engine failed: " + message, ex);
+        return TlsError.INTERNAL_ERROR;
     }
 
     private static TlsAlert certificateAlert(VerifyResult result) {

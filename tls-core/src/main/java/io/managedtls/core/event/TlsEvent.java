@@ -70,13 +70,33 @@ public sealed interface TlsEvent {
      * @param verifyFlags the verification flags when the peer certificate was refused, otherwise empty
      * @param clientHello what the ClientHello offered, when it was seen on the wire
      * @param duration how long the handshake ran
+     * @param reportedCompleted whether a {@link HandshakeCompleted} of this handshake came before: a TLS 1.3 client
+     * completes its handshake with its Finished, and learns only at its next read that the server refused its
+     * certificate; this event then takes that completion back
      */
     record HandshakeFailed(ConnectionInfo connection, Instant time, TlsError error, @Nullable TlsAlert alert,
-            String reason, Set<VerifyFlag> verifyFlags, @Nullable ClientHelloInfo clientHello, Duration duration)
-            implements TlsEvent {
+            String reason, Set<VerifyFlag> verifyFlags, @Nullable ClientHelloInfo clientHello, Duration duration,
+            boolean reportedCompleted) implements TlsEvent {
 
         public HandshakeFailed {
             verifyFlags = Set.copyOf(verifyFlags);
+        }
+
+        /**
+         * A handshake failed before it was reported completed.
+         * @param connection the connection
+         * @param time when
+         * @param error the error
+         * @param alert the alert sent or received, or {@code null} when none is known
+         * @param reason a description of the cause
+         * @param verifyFlags the verification flags when the peer certificate was refused, otherwise empty
+         * @param clientHello what the ClientHello offered, when it was seen on the wire
+         * @param duration how long the handshake ran
+         */
+        public HandshakeFailed(ConnectionInfo connection, Instant time, TlsError error, @Nullable TlsAlert alert,
+                String reason, Set<VerifyFlag> verifyFlags, @Nullable ClientHelloInfo clientHello,
+                Duration duration) {
+            this(connection, time, error, alert, reason, verifyFlags, clientHello, duration, false);
         }
 
     }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +19,7 @@ import io.managedtls.core.event.TlsEvent;
 import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.verify.VerifyFlag;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The statistics of one context, kept from its connections' events: handshakes by kind and outcome, failures by
@@ -68,8 +68,11 @@ public final class TlsStatistics implements TlsEventListener {
 
     private long bytesOut;
 
-    /** The connections whose handshake started and that neither failed nor closed since. */
-    private final Set<ConnectionInfo> open = new HashSet<>();
+    /**
+     * The connections whose handshake started and that neither failed nor closed since, each with its latest
+     * completed handshake (null before the first), which a later failure of that handshake takes back.
+     */
+    private final Map<ConnectionInfo, TlsEvent.@Nullable HandshakeCompleted> open = new HashMap<>();
 
     private long connectionsTotal;
 
@@ -102,7 +105,8 @@ public final class TlsStatistics implements TlsEventListener {
         synchronized (this.lock) {
             if (event instanceof TlsEvent.HandshakeStarted started) {
                 this.started++;
-                if (!started.renegotiation() && this.open.add(started.connection())) {
+                if (!started.renegotiation() && !this.open.containsKey(started.connection())) {
+                    this.open.put(started.connection(), null);
                     this.connectionsTotal++;
                 }
             }
@@ -114,12 +118,15 @@ public final class TlsStatistics implements TlsEventListener {
                 Count.increment(this.protocols, done.protocol());
                 Count.increment(this.cipherSuites, done.cipherSuite());
                 this.latency.recordValue(Math.max(0, done.duration().toNanos() / 1000));
+                this.open.replace(done.connection(), done);
             }
             else if (event instanceof TlsEvent.HandshakeFailed failure) {
                 this.failed++;
-                if (!this.open.isEmpty()) {
-                    // A failed connection carries no traffic, whether or not its owner ever closes it.
-                    this.open.remove(failure.connection());
+                // A failed connection carries no traffic, whether or not its owner ever closes it.
+                TlsEvent.HandshakeCompleted completion = this.open.isEmpty() ? null
+                        : this.open.remove(failure.connection());
+                if (failure.reportedCompleted() && completion != null) {
+                    takeBack(completion);
                 }
                 String reason = reasonOf(failure);
                 Count.increment(this.failures, reason);
@@ -137,6 +144,19 @@ public final class TlsStatistics implements TlsEventListener {
                 this.open.remove(closed.connection());
             }
         }
+    }
+
+    /**
+     * Takes back the counts of a completion that a failure of the same handshake contradicts, so that started,
+     * completed and failed add up; its latency stays, as it measured a handshake that did run to its end.
+     */
+    private void takeBack(TlsEvent.HandshakeCompleted completion) {
+        this.completed--;
+        for (HandshakeKind kind : completion.kinds()) {
+            this.byKind[kind.ordinal()]--;
+        }
+        Count.decrement(this.protocols, completion.protocol());
+        Count.decrement(this.cipherSuites, completion.cipherSuite());
     }
 
     /**
@@ -219,6 +239,13 @@ public final class TlsStatistics implements TlsEventListener {
 
         static void increment(Map<String, Count> counts, String key) {
             counts.computeIfAbsent(key, (ignored) -> new Count()).value++;
+        }
+
+        static void decrement(Map<String, Count> counts, String key) {
+            Count count = counts.get(key);
+            if (count != null && --count.value == 0) {
+                counts.remove(key);
+            }
         }
 
         static Map<String, Long> values(Map<String, Count> counts) {

@@ -200,21 +200,30 @@ class ConnectionEdgeCaseTests {
     }
 
     @Test
-    void closingDuringTheHandshakeIsReportedAsAFailureAndLeavesNothingOpen() throws Exception {
+    void closingDuringTheHandshakeSendsTheUserCanceledAlertItReportsAndLeavesNothingOpen() throws Exception {
         List<TlsEvent> events = new CopyOnWriteArrayList<>();
         TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
         MemoryTransport[] pair = MemoryTransport.pair();
         TlsConnection connection = client.newConnection(pair[0], "localhost", 443);
         assertThat(connection.handshake()).isEqualTo(TlsConnection.WANT_READ);
+        ByteBuffer hello = ByteBuffer.allocate(pair[1].pending());
+        pair[1].read(hello);
         connection.close();
         assertThat(events).filteredOn(TlsEvent.HandshakeFailed.class::isInstance).singleElement()
                 .satisfies((event) -> assertThat(((TlsEvent.HandshakeFailed) event).alert())
                         .isEqualTo(io.managedtls.core.TlsAlert.USER_CANCELED));
+        assertThat(events).filteredOn(TlsEvent.AlertSent.class::isInstance).singleElement()
+                .satisfies((event) -> assertThat(((TlsEvent.AlertSent) event).alert())
+                        .isEqualTo(io.managedtls.core.TlsAlert.USER_CANCELED));
+        // What the peer receives: user_canceled, then close_notify (RFC 8446 section 6.1), as plaintext records.
+        ByteBuffer wire = ByteBuffer.allocate(pair[1].pending());
+        pair[1].read(wire);
+        assertThat(java.util.HexFormat.of().formatHex(wire.array())).matches("1503..0002015a1503..00020100");
         StatisticsSnapshot stats = client.statistics().snapshot();
         assertThat(stats.handshakesStarted()).isEqualTo(stats.handshakesCompleted() + stats.handshakesFailed());
         assertThat(stats.connectionsOpen()).isZero();
+        assertThat(stats.alertsSent()).containsEntry("user_canceled", 1L);
         assertThat(connection.closeNotify()).isZero();
-        assertThat(events).noneMatch(TlsEvent.AlertSent.class::isInstance);
     }
 
     @Test
