@@ -7,11 +7,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.IntFunction;
 
 import io.managedtls.core.event.ClientHelloInfo;
-import io.managedtls.core.TlsAlert;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,35 +108,6 @@ final class HandshakeObserver {
 
     private static final List<String> HTTP_METHODS = List.of("GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS",
             "PATCH", "CONNECT", "TRACE");
-
-    private static final CodeNames VERSIONS = CodeNames.of(Map.of(TLS13_CODE, TLS13, 0x0303, "TLSv1.2",
-            0x0302, "TLSv1.1", 0x0301, "TLSv1", 0x0300, "SSLv3"));
-
-    private static final CodeNames GROUPS = CodeNames.of(Map.ofEntries(Map.entry(0x0017, "secp256r1"),
-            Map.entry(0x0018, "secp384r1"), Map.entry(0x0019, "secp521r1"), Map.entry(0x001D, "x25519"),
-            Map.entry(0x001E, "x448"), Map.entry(0x0100, "ffdhe2048"), Map.entry(0x0101, "ffdhe3072"),
-            Map.entry(0x0102, "ffdhe4096"), Map.entry(0x0103, "ffdhe6144"), Map.entry(0x0104, "ffdhe8192"),
-            Map.entry(0x11EB, "SecP256r1MLKEM768"), Map.entry(0x11EC, "X25519MLKEM768"),
-            Map.entry(0x11ED, "SecP384r1MLKEM1024")));
-
-    private static final CodeNames SIGNATURE_SCHEMES = CodeNames.of(Map.ofEntries(
-            Map.entry(0x0401, "rsa_pkcs1_sha256"), Map.entry(0x0501, "rsa_pkcs1_sha384"),
-            Map.entry(0x0601, "rsa_pkcs1_sha512"), Map.entry(0x0403, "ecdsa_secp256r1_sha256"),
-            Map.entry(0x0503, "ecdsa_secp384r1_sha384"), Map.entry(0x0603, "ecdsa_secp521r1_sha512"),
-            Map.entry(0x0804, "rsa_pss_rsae_sha256"), Map.entry(0x0805, "rsa_pss_rsae_sha384"),
-            Map.entry(0x0806, "rsa_pss_rsae_sha512"), Map.entry(0x0807, "ed25519"), Map.entry(0x0808, "ed448"),
-            Map.entry(0x0809, "rsa_pss_pss_sha256"), Map.entry(0x080A, "rsa_pss_pss_sha384"),
-            Map.entry(0x080B, "rsa_pss_pss_sha512"), Map.entry(0x0201, "rsa_pkcs1_sha1"),
-            Map.entry(0x0203, "ecdsa_sha1")));
-
-    private static final Map<Integer, String> MESSAGE_TYPES = Map.ofEntries(Map.entry(0, "HelloRequest"),
-            Map.entry(CLIENT_HELLO, "ClientHello"), Map.entry(SERVER_HELLO, "ServerHello"),
-            Map.entry(4, "NewSessionTicket"), Map.entry(5, "EndOfEarlyData"), Map.entry(8, "EncryptedExtensions"),
-            Map.entry(CERTIFICATE, "Certificate"), Map.entry(12, "ServerKeyExchange"),
-            Map.entry(CERTIFICATE_REQUEST, "CertificateRequest"), Map.entry(14, "ServerHelloDone"),
-            Map.entry(15, "CertificateVerify"), Map.entry(16, "ClientKeyExchange"), Map.entry(20, "Finished"),
-            Map.entry(21, "CertificateURL"), Map.entry(22, "CertificateStatus"), Map.entry(24, "KeyUpdate"),
-            Map.entry(25, "CompressedCertificate"));
 
     private final Direction in = new Direction(true);
 
@@ -400,28 +369,6 @@ final class HandshakeObserver {
         return (code & 0x0F0F) == 0x0A0A && (code >>> 8) == (code & 0xFF);
     }
 
-    private static String versionName(int code) {
-        return VERSIONS.name(code);
-    }
-
-    private static String groupName(int code) {
-        return GROUPS.name(code);
-    }
-
-    private static String signatureSchemeName(int code) {
-        return SIGNATURE_SCHEMES.name(code);
-    }
-
-    private static String alertName(int level, int description) {
-        String severity = switch (level) {
-            case 1 -> "warning";
-            case 2 -> "fatal";
-            default -> String.valueOf(level);
-        };
-        String name = TlsAlert.ofCode(description).map(TlsAlert::rfcName).orElse(String.valueOf(description));
-        return "Alert(" + severity + ", " + name + ")";
-    }
-
     private static @Nullable ClientHelloInfo parseClientHello(byte[] body, int length) {
         Reader hello = new Reader(body, 0, length);
         int legacyVersion = hello.u16();
@@ -432,7 +379,7 @@ final class HandshakeObserver {
         if (!hello.intact()) {
             return null;
         }
-        String legacy = versionName(legacyVersion);
+        String legacy = WireNames.version(legacyVersion);
         List<String> offeredVersions = List.of(legacy);
         String serverName = null;
         List<String> protocols = List.of();
@@ -449,16 +396,16 @@ final class HandshakeObserver {
             switch (type) {
                 case SERVER_NAME -> serverName = serverName(data);
                 case ALPN -> protocols = protocols(data);
-                case SUPPORTED_GROUPS -> groups = codes(data.vector(2), HandshakeObserver::groupName);
-                case SIGNATURE_ALGORITHMS -> schemes = codes(data.vector(2), HandshakeObserver::signatureSchemeName);
-                case SUPPORTED_VERSIONS -> offeredVersions = codes(data.vector(1), HandshakeObserver::versionName);
+                case SUPPORTED_GROUPS -> groups = codes(data.vector(2), WireNames::group);
+                case SIGNATURE_ALGORITHMS -> schemes = codes(data.vector(2), WireNames::signatureScheme);
+                case SUPPORTED_VERSIONS -> offeredVersions = codes(data.vector(1), WireNames::version);
                 case SESSION_TICKET -> ticket = true;
                 case PRE_SHARED_KEY -> psk = true;
                 default -> {
                 }
             }
         }
-        return new ClientHelloInfo(legacy, offeredVersions, codes(suites, CipherSuiteNames::of), serverName,
+        return new ClientHelloInfo(legacy, offeredVersions, codes(suites, WireNames::cipherSuite), serverName,
                 protocols, groups, schemes, sessionId.hex(), types, ticket, psk);
     }
 
@@ -549,7 +496,7 @@ final class HandshakeObserver {
                 }
             }
         }
-        return new ServerHelloInfo(versionName(version), CipherSuiteNames.of(suite), sessionId.hex(), psk, protocol,
+        return new ServerHelloInfo(WireNames.version(version), WireNames.cipherSuite(suite), sessionId.hex(), psk, protocol,
                 types, afterRetry);
     }
 
@@ -694,7 +641,7 @@ final class HandshakeObserver {
             int version = uint16(this.recordHeader, 1);
             int length = uint16(this.recordHeader, 3);
             if ((version >>> 8) != 3) {
-                reject("not a TLS record (version " + CodeNames.hex(version) + ")");
+                reject("not a TLS record (version " + WireNames.hex(version) + ")");
                 return;
             }
             if (length > MAX_RECORD_LENGTH) {
@@ -743,7 +690,7 @@ final class HandshakeObserver {
             for (int i = index; i < index + count && !this.done; i++) {
                 this.alert[this.alertLength++] = bytes.get(i);
                 if (this.alertLength == this.alert.length) {
-                    message(this, alertName(this.alert[0] & 0xFF, this.alert[1] & 0xFF));
+                    message(this, WireNames.alert(this.alert[0] & 0xFF, this.alert[1] & 0xFF));
                     this.alertLength = 0;
                 }
             }
@@ -807,8 +754,7 @@ final class HandshakeObserver {
                 serverHello(body);
             }
             else {
-                String name = MESSAGE_TYPES.get(this.messageType);
-                message(this, (name != null) ? name : "Unknown(" + this.messageType + ")");
+                message(this, WireNames.handshakeMessage(this.messageType));
                 if (this.messageType == CERTIFICATE && this.sentServerHello) {
                     this.sentCertificate = true;
                 }
