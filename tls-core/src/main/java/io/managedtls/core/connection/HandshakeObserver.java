@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.function.IntFunction;
 
 import io.managedtls.core.event.ClientHelloInfo;
+import io.managedtls.core.event.ServerHelloInfo;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.managedtls.core.event.ClientHelloInfo;
+import io.managedtls.core.event.ServerHelloInfo;
 import io.managedtls.core.material.CertificateRequest;
 import io.managedtls.core.material.DevelopmentCertificateAuthority;
 import io.managedtls.core.material.KeyMaterial;
