@@ -3,6 +3,7 @@ package io.managedtls.core.connection;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 import io.managedtls.core.event.ClientHelloInfo;
 import io.managedtls.core.event.ServerHelloInfo;
@@ -133,31 +134,21 @@ class HelloMessageTests {
     void serverHelloSelectsTls13ByItsSupportedVersions() {
         byte[] body = serverHelloBody(new byte[32], 0x1302, concat(extension(43, u16(0x0304)),
                 extension(41, u16(0))));
-        HelloMessage hello = HelloMessage.readServerHello(body, body.length);
-        assertThat(hello).isNotNull();
+        HelloMessage hello = serverHello(body);
         assertThat(hello.tls13()).isTrue();
         assertThat(hello.psk()).isTrue();
-        ServerHelloInfo info = hello.toServerHelloInfo(true);
-        assertThat(info.version()).isEqualTo("TLSv1.3");
-        assertThat(info.cipherSuite()).isEqualTo("TLS_AES_256_GCM_SHA384");
-        assertThat(info.pskAccepted()).isTrue();
-        assertThat(info.helloRetryRequest()).isTrue();
-        assertThat(info.extensions()).containsExactly(43, 41);
-        assertThat(info.applicationProtocol()).isNull();
+        assertThat(hello.toServerHelloInfo(true)).isEqualTo(new ServerHelloInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384",
+                "", true, null, List.of(43, 41), true));
     }
 
     @Test
     void tls12ServerHelloNamesItsVersionFieldAndTheSelectedProtocol() {
         byte[] body = serverHelloBody(new byte[32], 0xC02F, extension(16, concat(u16(3), new byte[] { 2, 'h', '2' })));
-        HelloMessage hello = HelloMessage.readServerHello(body, body.length);
-        assertThat(hello).isNotNull();
+        HelloMessage hello = serverHello(body);
         assertThat(hello.tls13()).isFalse();
         assertThat(hello.sessionIdLength()).isZero();
-        ServerHelloInfo info = hello.toServerHelloInfo(false);
-        assertThat(info.version()).isEqualTo("TLSv1.2");
-        assertThat(info.cipherSuite()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-        assertThat(info.applicationProtocol()).isEqualTo("h2");
-        assertThat(info.sessionId()).isEmpty();
+        assertThat(hello.toServerHelloInfo(false)).isEqualTo(new ServerHelloInfo("TLSv1.2",
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "", false, "h2", List.of(16), false));
     }
 
     @Test
@@ -167,6 +158,12 @@ class HelloMessageTests {
         assertThat(HelloMessage.isHelloRetryRequest(retry, retry.length)).isTrue();
         assertThat(HelloMessage.isHelloRetryRequest(hello, hello.length)).isFalse();
         assertThat(HelloMessage.isHelloRetryRequest(retry, 33)).isFalse();
+    }
+
+    private static HelloMessage serverHello(byte[] body) {
+        HelloMessage hello = HelloMessage.readServerHello(body, body.length);
+        assertThat(hello).isNotNull();
+        return hello;
     }
 
     private static HelloMessage clientHello(byte[] body) {
