@@ -4,14 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.IntFunction;
 
 import io.managedtls.core.event.ClientHelloInfo;
-import io.managedtls.core.TlsAlert;
+import io.managedtls.core.event.ServerHelloInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * the observation of that direction, and the queries report what could be parsed until then. Only the inbound
  * direction is judged for a {@link #protocolViolation() protocol violation}.
  *
+ * <p>Each direction's records are reassembled by a {@link RecordReassembler}; the ClientHello and ServerHello are read
+ * once by {@link HelloMessage}, and named in full only when someone asks for them.
+ *
  * <p>Cost: a direction's state is a few small arrays; the body of a ClientHello or ServerHello is buffered until
  * complete, other messages are skipped without copying. A direction stops after {@value #MAX_OBSERVED_BYTES} bytes,
  * far more than any plaintext flight. Once {@link #done()}, feeding costs two field reads.
@@ -42,37 +41,17 @@ import org.jspecify.annotations.Nullable;
 final class HandshakeObserver {
 
     /** How many bytes of each direction are parsed at most. */
-    static final int MAX_OBSERVED_BYTES = 64 * 1024;
+    static final int MAX_OBSERVED_BYTES = RecordReassembler.MAX_OBSERVED_BYTES;
 
     /** The longest record: RFC 5246 section 6.2.3 lets a TLS 1.2 ciphertext exceed the 2^14 plaintext limit by 2048. */
-    static final int MAX_RECORD_LENGTH = (1 << 14) + 2048;
+    static final int MAX_RECORD_LENGTH = RecordReassembler.MAX_RECORD_LENGTH;
+
+    /** The length of a record header: content type, version, length. */
+    static final int RECORD_HEADER_LENGTH = RecordReassembler.RECORD_HEADER_LENGTH;
 
     private static final int MAX_MESSAGES = 64;
 
-    private static final int MAX_LIST_ENTRIES = 512;
-
-    private static final int MAX_NAME_LENGTH = 255;
-
-    /** The length of a record header: content type, version, length. */
-    static final int RECORD_HEADER_LENGTH = 5;
-
-    private static final int MESSAGE_HEADER_LENGTH = 4;
-
-    private static final int RANDOM_LENGTH = 32;
-
-    private static final int INITIAL_BODY_CAPACITY = 2048;
-
     private static final int PREFIX_LENGTH = 8;
-
-    private static final int CHANGE_CIPHER_SPEC = 20;
-
-    private static final int ALERT = 21;
-
-    private static final int HANDSHAKE = 22;
-
-    private static final int APPLICATION_DATA = 23;
-
-    private static final int HEARTBEAT = 24;
 
     private static final int CLIENT_HELLO = 1;
 
@@ -82,63 +61,8 @@ final class HandshakeObserver {
 
     private static final int CERTIFICATE_REQUEST = 13;
 
-    private static final int SERVER_NAME = 0;
-
-    private static final int SUPPORTED_GROUPS = 10;
-
-    private static final int SIGNATURE_ALGORITHMS = 13;
-
-    private static final int ALPN = 16;
-
-    private static final int SESSION_TICKET = 35;
-
-    private static final int PRE_SHARED_KEY = 41;
-
-    private static final int SUPPORTED_VERSIONS = 43;
-
-    private static final String TLS13 = "TLSv1.3";
-
-    private static final int TLS13_CODE = 0x0304;
-
-    private static final int OFFERS_PSK = 1;
-
-    private static final int NAMES_TLS13 = 2;
-
-    // RFC 8446 section 4.1.3: a HelloRetryRequest is a ServerHello with this random, SHA-256("HelloRetryRequest").
-    private static final byte[] HELLO_RETRY_REQUEST_RANDOM = HexFormat.of()
-            .parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
-
     private static final List<String> HTTP_METHODS = List.of("GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS",
             "PATCH", "CONNECT", "TRACE");
-
-    private static final CodeNames VERSIONS = CodeNames.of(Map.of(TLS13_CODE, TLS13, 0x0303, "TLSv1.2",
-            0x0302, "TLSv1.1", 0x0301, "TLSv1", 0x0300, "SSLv3"));
-
-    private static final CodeNames GROUPS = CodeNames.of(Map.ofEntries(Map.entry(0x0017, "secp256r1"),
-            Map.entry(0x0018, "secp384r1"), Map.entry(0x0019, "secp521r1"), Map.entry(0x001D, "x25519"),
-            Map.entry(0x001E, "x448"), Map.entry(0x0100, "ffdhe2048"), Map.entry(0x0101, "ffdhe3072"),
-            Map.entry(0x0102, "ffdhe4096"), Map.entry(0x0103, "ffdhe6144"), Map.entry(0x0104, "ffdhe8192"),
-            Map.entry(0x11EB, "SecP256r1MLKEM768"), Map.entry(0x11EC, "X25519MLKEM768"),
-            Map.entry(0x11ED, "SecP384r1MLKEM1024")));
-
-    private static final CodeNames SIGNATURE_SCHEMES = CodeNames.of(Map.ofEntries(
-            Map.entry(0x0401, "rsa_pkcs1_sha256"), Map.entry(0x0501, "rsa_pkcs1_sha384"),
-            Map.entry(0x0601, "rsa_pkcs1_sha512"), Map.entry(0x0403, "ecdsa_secp256r1_sha256"),
-            Map.entry(0x0503, "ecdsa_secp384r1_sha384"), Map.entry(0x0603, "ecdsa_secp521r1_sha512"),
-            Map.entry(0x0804, "rsa_pss_rsae_sha256"), Map.entry(0x0805, "rsa_pss_rsae_sha384"),
-            Map.entry(0x0806, "rsa_pss_rsae_sha512"), Map.entry(0x0807, "ed25519"), Map.entry(0x0808, "ed448"),
-            Map.entry(0x0809, "rsa_pss_pss_sha256"), Map.entry(0x080A, "rsa_pss_pss_sha384"),
-            Map.entry(0x080B, "rsa_pss_pss_sha512"), Map.entry(0x0201, "rsa_pkcs1_sha1"),
-            Map.entry(0x0203, "ecdsa_sha1")));
-
-    private static final Map<Integer, String> MESSAGE_TYPES = Map.ofEntries(Map.entry(0, "HelloRequest"),
-            Map.entry(CLIENT_HELLO, "ClientHello"), Map.entry(SERVER_HELLO, "ServerHello"),
-            Map.entry(4, "NewSessionTicket"), Map.entry(5, "EndOfEarlyData"), Map.entry(8, "EncryptedExtensions"),
-            Map.entry(CERTIFICATE, "Certificate"), Map.entry(12, "ServerKeyExchange"),
-            Map.entry(CERTIFICATE_REQUEST, "CertificateRequest"), Map.entry(14, "ServerHelloDone"),
-            Map.entry(15, "CertificateVerify"), Map.entry(16, "ClientKeyExchange"), Map.entry(20, "Finished"),
-            Map.entry(21, "CertificateURL"), Map.entry(22, "CertificateStatus"), Map.entry(24, "KeyUpdate"),
-            Map.entry(25, "CompressedCertificate"));
 
     private final Direction in = new Direction(true);
 
@@ -157,24 +81,19 @@ final class HandshakeObserver {
 
     private boolean violationAtStart;
 
-    /** The first whole ClientHello's body, kept to be parsed in full only when someone asks for it. */
-    private byte @Nullable [] clientHelloBody;
-
-    private int clientHelloLength;
+    /** The first readable ClientHello, kept to be named in full only when someone asks for it. */
+    private @Nullable HelloMessage clientHelloMessage;
 
     private @Nullable ClientHelloInfo clientHello;
 
     private @Nullable ResumptionOffer resumptionOffer;
 
+    /** The first readable ServerHello, not a HelloRetryRequest. */
+    private @Nullable HelloMessage serverHelloMessage;
+
     private @Nullable ServerHelloInfo serverHello;
 
-    private byte @Nullable [] serverHelloBody;
-
-    private int serverHelloLength;
-
     private boolean serverHelloAfterRetry;
-
-    private @Nullable ServerSelection serverSelection;
 
     private boolean helloRetryRequested;
 
@@ -193,7 +112,7 @@ final class HandshakeObserver {
         if (this.prefixLength < PREFIX_LENGTH) {
             capturePrefix(bytes);
         }
-        if (!this.in.done) {
+        if (!this.in.stopped()) {
             this.in.feed(bytes);
         }
     }
@@ -204,7 +123,7 @@ final class HandshakeObserver {
      * @param bytes the bytes produced since the previous call, never passed before
      */
     void outbound(ByteBuffer bytes) {
-        if (!this.out.done) {
+        if (!this.out.stopped()) {
             this.out.feed(bytes);
         }
     }
@@ -214,7 +133,7 @@ final class HandshakeObserver {
      * @return {@code true} once both directions went encrypted, broke off or reached the limit
      */
     boolean done() {
-        return this.in.done && this.out.done;
+        return this.in.stopped() && this.out.stopped();
     }
 
     /**
@@ -222,11 +141,11 @@ final class HandshakeObserver {
      * @return the ClientHello, or {@code null} when none was seen whole and readable
      */
     @Nullable ClientHelloInfo clientHello() {
-        byte[] body = this.clientHelloBody;
-        if (this.clientHello == null && body != null) {
+        HelloMessage message = this.clientHelloMessage;
+        if (this.clientHello == null && message != null) {
             // Naming every suite, group and scheme costs more than the rest of the observation: done once, on demand.
-            // A racing reader on another thread would parse the same immutable body into an equal, immutable value.
-            this.clientHello = parseClientHello(body, this.clientHelloLength);
+            // A racing reader on another thread would name the same immutable hello into an equal, immutable value.
+            this.clientHello = message.toClientHelloInfo();
         }
         return this.clientHello;
     }
@@ -244,10 +163,10 @@ final class HandshakeObserver {
      * @return the ServerHello, or {@code null} when none was seen whole and readable
      */
     @Nullable ServerHelloInfo serverHello() {
-        byte[] body = this.serverHelloBody;
-        if (this.serverHello == null && body != null) {
-            // Parsed whole on demand only, as the ClientHello: a handshake needs no more than the ServerSelection.
-            this.serverHello = parseServerHello(body, this.serverHelloLength, this.serverHelloAfterRetry);
+        HelloMessage message = this.serverHelloMessage;
+        if (this.serverHello == null && message != null) {
+            // Named on demand only, as the ClientHello: a handshake needs no more than what resumption depends on.
+            this.serverHello = message.toServerHelloInfo(this.serverHelloAfterRetry);
         }
         return this.serverHello;
     }
@@ -269,7 +188,7 @@ final class HandshakeObserver {
      * @return {@code true} when resumed, {@code false} when not or not yet known
      */
     boolean resumed() {
-        ServerSelection server = this.serverSelection;
+        HelloMessage server = this.serverHelloMessage;
         if (server == null) {
             return false;
         }
@@ -277,8 +196,7 @@ final class HandshakeObserver {
             return server.psk();
         }
         ResumptionOffer client = this.resumptionOffer;
-        boolean echoed = client != null && server.sessionId().length > 0
-                && Arrays.equals(server.sessionId(), client.sessionId());
+        boolean echoed = client != null && server.sessionIdLength() > 0 && server.hasSessionId(client.sessionId());
         return echoed || this.abbreviated;
     }
 
@@ -380,483 +298,15 @@ final class HandshakeObserver {
         return null;
     }
 
-    private void message(Direction direction, String name) {
+    private void seen(Direction direction, String name) {
         if (this.messageNames.size() < MAX_MESSAGES) {
             this.messageNames.add(name);
             this.messageDirections.add(direction);
         }
         else {
             // No real handshake has this many plaintext messages: whatever this is, it is not worth following.
-            direction.done = true;
+            direction.stop();
         }
-    }
-
-    private static int uint16(byte[] bytes, int offset) {
-        return ((bytes[offset] & 0xFF) << 8) | (bytes[offset + 1] & 0xFF);
-    }
-
-    private static boolean isGrease(int code) {
-        // RFC 8701: 0x0A0A, 0x1A1A, ... 0xFAFA.
-        return (code & 0x0F0F) == 0x0A0A && (code >>> 8) == (code & 0xFF);
-    }
-
-    private static String versionName(int code) {
-        return VERSIONS.name(code);
-    }
-
-    private static String groupName(int code) {
-        return GROUPS.name(code);
-    }
-
-    private static String signatureSchemeName(int code) {
-        return SIGNATURE_SCHEMES.name(code);
-    }
-
-    private static String alertName(int level, int description) {
-        String severity = switch (level) {
-            case 1 -> "warning";
-            case 2 -> "fatal";
-            default -> String.valueOf(level);
-        };
-        String name = TlsAlert.ofCode(description).map(TlsAlert::rfcName).orElse(String.valueOf(description));
-        return "Alert(" + severity + ", " + name + ")";
-    }
-
-    private static @Nullable ClientHelloInfo parseClientHello(byte[] body, int length) {
-        Reader hello = new Reader(body, 0, length);
-        int legacyVersion = hello.u16();
-        hello.skip(RANDOM_LENGTH);
-        Reader sessionId = hello.vector(1);
-        Reader suites = hello.vector(2);
-        hello.vector(1);
-        if (!hello.intact()) {
-            return null;
-        }
-        String legacy = versionName(legacyVersion);
-        List<String> offeredVersions = List.of(legacy);
-        String serverName = null;
-        List<String> protocols = List.of();
-        List<String> groups = List.of();
-        List<String> schemes = List.of();
-        boolean ticket = false;
-        boolean psk = false;
-        List<Integer> types = new ArrayList<>();
-        Reader extensions = hello.extensions();
-        while (extensions.remaining() >= 4 && types.size() < MAX_LIST_ENTRIES) {
-            int type = extensions.u16();
-            Reader data = extensions.vector(2);
-            types.add(type);
-            switch (type) {
-                case SERVER_NAME -> serverName = serverName(data);
-                case ALPN -> protocols = protocols(data);
-                case SUPPORTED_GROUPS -> groups = codes(data.vector(2), HandshakeObserver::groupName);
-                case SIGNATURE_ALGORITHMS -> schemes = codes(data.vector(2), HandshakeObserver::signatureSchemeName);
-                case SUPPORTED_VERSIONS -> offeredVersions = codes(data.vector(1), HandshakeObserver::versionName);
-                case SESSION_TICKET -> ticket = true;
-                case PRE_SHARED_KEY -> psk = true;
-                default -> {
-                }
-            }
-        }
-        return new ClientHelloInfo(legacy, offeredVersions, codes(suites, CipherSuiteNames::of), serverName,
-                protocols, groups, schemes, sessionId.hex(), types, ticket, psk);
-    }
-
-    private static @Nullable ResumptionOffer readResumptionOffer(byte[] body, int length) {
-        Reader hello = new Reader(body, 0, length);
-        hello.u16();
-        hello.skip(RANDOM_LENGTH);
-        Reader sessionId = hello.vector(1);
-        hello.vector(2);
-        hello.vector(1);
-        if (!hello.intact()) {
-            return null;
-        }
-        int facts = resumptionFacts(hello, false);
-        return new ResumptionOffer(sessionId.bytes(), (facts & OFFERS_PSK) != 0, (facts & NAMES_TLS13) != 0);
-    }
-
-    private static @Nullable ServerSelection readServerSelection(byte[] body, int length) {
-        Reader hello = new Reader(body, 0, length);
-        int version = hello.u16();
-        hello.skip(RANDOM_LENGTH);
-        Reader sessionId = hello.vector(1);
-        hello.u16();
-        hello.u8();
-        if (!hello.intact()) {
-            return null;
-        }
-        int facts = resumptionFacts(hello, true);
-        return new ServerSelection(sessionId.bytes(), (facts & OFFERS_PSK) != 0,
-                (facts & NAMES_TLS13) != 0 || version == TLS13_CODE);
-    }
-
-    /**
-     * Reads the two extensions resumption depends on from a hello positioned at its extensions: whether it carries a
-     * pre_shared_key, and whether its supported_versions names TLS 1.3 (offered by a client, selected by a server).
-     * @return {@link #OFFERS_PSK} and {@link #NAMES_TLS13} as flags
-     */
-    private static int resumptionFacts(Reader hello, boolean serverHello) {
-        int facts = 0;
-        Reader extensions = hello.extensions();
-        for (int count = 0; extensions.remaining() >= 4 && count < MAX_LIST_ENTRIES; count++) {
-            int type = extensions.u16();
-            Reader data = extensions.vector(2);
-            if (type == PRE_SHARED_KEY) {
-                facts |= OFFERS_PSK;
-            }
-            else if (type == SUPPORTED_VERSIONS) {
-                Reader versions = serverHello ? data : data.vector(1);
-                while (versions.remaining() >= 2) {
-                    facts |= (versions.u16() == TLS13_CODE) ? NAMES_TLS13 : 0;
-                }
-            }
-        }
-        return facts;
-    }
-
-    private static @Nullable ServerHelloInfo parseServerHello(byte[] body, int length, boolean afterRetry) {
-        Reader hello = new Reader(body, 0, length);
-        int version = hello.u16();
-        hello.skip(RANDOM_LENGTH);
-        Reader sessionId = hello.vector(1);
-        int suite = hello.u16();
-        hello.u8();
-        if (!hello.intact()) {
-            return null;
-        }
-        boolean psk = false;
-        String protocol = null;
-        List<Integer> types = new ArrayList<>();
-        Reader extensions = hello.extensions();
-        while (extensions.remaining() >= 4 && types.size() < MAX_LIST_ENTRIES) {
-            int type = extensions.u16();
-            Reader data = extensions.vector(2);
-            types.add(type);
-            switch (type) {
-                case SUPPORTED_VERSIONS -> {
-                    int selected = data.u16();
-                    if (data.intact()) {
-                        version = selected;
-                    }
-                }
-                case PRE_SHARED_KEY -> psk = true;
-                case ALPN -> {
-                    List<String> selected = protocols(data);
-                    protocol = selected.isEmpty() ? null : selected.get(0);
-                }
-                default -> {
-                }
-            }
-        }
-        return new ServerHelloInfo(versionName(version), CipherSuiteNames.of(suite), sessionId.hex(), psk, protocol,
-                types, afterRetry);
-    }
-
-    private static @Nullable String serverName(Reader data) {
-        Reader names = data.vector(2);
-        while (names.remaining() >= 3) {
-            int type = names.u8();
-            Reader name = names.vector(2);
-            if (type == 0 && name.intact()) {
-                return name.text();
-            }
-        }
-        return null;
-    }
-
-    private static List<String> protocols(Reader data) {
-        Reader list = data.vector(2);
-        List<String> protocols = new ArrayList<>();
-        while (list.remaining() > 0 && protocols.size() < MAX_LIST_ENTRIES) {
-            Reader protocol = list.vector(1);
-            if (!protocol.intact()) {
-                break;
-            }
-            protocols.add(protocol.text());
-        }
-        return protocols;
-    }
-
-    private static List<String> codes(Reader list, IntFunction<String> names) {
-        List<String> result = new ArrayList<>();
-        while (list.remaining() >= 2 && result.size() < MAX_LIST_ENTRIES) {
-            int code = list.u16();
-            if (!isGrease(code)) {
-                result.add(names.apply(code));
-            }
-        }
-        return result;
-    }
-
-    /**
-     * The state of one direction: the record being read, the handshake message being reassembled and what the
-     * direction sent so far.
-     */
-    private final class Direction {
-
-        private final String arrow;
-
-        private final boolean inbound;
-
-        private boolean done;
-
-        private int observed;
-
-        private final byte[] recordHeader = new byte[RECORD_HEADER_LENGTH];
-
-        private int recordHeaderLength;
-
-        private int records;
-
-        private int recordType;
-
-        private int recordRemaining;
-
-        private final byte[] messageHeader = new byte[MESSAGE_HEADER_LENGTH];
-
-        private int messageHeaderLength;
-
-        private int messageType;
-
-        private int messageLength;
-
-        private int messageRemaining;
-
-        private byte @Nullable [] messageBody;
-
-        private final byte[] alert = new byte[2];
-
-        private int alertLength;
-
-        private boolean sentServerHello;
-
-        private boolean sentCertificate;
-
-        Direction(boolean inbound) {
-            this.inbound = inbound;
-            this.arrow = inbound ? "<- " : "-> ";
-        }
-
-        void feed(ByteBuffer bytes) {
-            try {
-                int index = bytes.position();
-                int allowed = MAX_OBSERVED_BYTES - this.observed;
-                boolean overLimit = bytes.limit() - index > allowed;
-                int end = overLimit ? index + allowed : bytes.limit();
-                this.observed += end - index;
-                while (index < end && !this.done) {
-                    if (this.recordHeaderLength < RECORD_HEADER_LENGTH) {
-                        this.recordHeader[this.recordHeaderLength++] = bytes.get(index++);
-                        if (this.recordHeaderLength == RECORD_HEADER_LENGTH) {
-                            startRecord();
-                        }
-                        else if (this.recordHeaderLength == 1) {
-                            checkContentType();
-                        }
-                        continue;
-                    }
-                    int count = Math.min(this.recordRemaining, end - index);
-                    if (this.recordType == HANDSHAKE) {
-                        handshake(bytes, index, count);
-                    }
-                    else if (this.recordType == ALERT) {
-                        alert(bytes, index, count);
-                    }
-                    index += count;
-                    this.recordRemaining -= count;
-                    if (this.recordRemaining == 0) {
-                        this.recordHeaderLength = 0;
-                    }
-                }
-                if (overLimit) {
-                    this.done = true;
-                }
-            }
-            catch (RuntimeException ex) {
-                // The observer only informs: a flaw in it must never break the connection that feeds it.
-                this.done = true;
-                HandshakeObserver.this.failure = ex;
-            }
-            if (this.done) {
-                this.messageBody = null;
-            }
-        }
-
-        private void checkContentType() {
-            int type = this.recordHeader[0] & 0xFF;
-            if (type < CHANGE_CIPHER_SPEC || type > HEARTBEAT) {
-                reject(String.format(Locale.ROOT, "not a TLS record (content type 0x%02X)", type));
-            }
-        }
-
-        private void startRecord() {
-            int version = uint16(this.recordHeader, 1);
-            int length = uint16(this.recordHeader, 3);
-            if ((version >>> 8) != 3) {
-                reject("not a TLS record (version " + CodeNames.hex(version) + ")");
-                return;
-            }
-            if (length > MAX_RECORD_LENGTH) {
-                reject("record length " + length + " exceeds the TLS maximum");
-                return;
-            }
-            this.records++;
-            this.recordType = this.recordHeader[0] & 0xFF;
-            this.recordRemaining = length;
-            if (this.recordType == CHANGE_CIPHER_SPEC) {
-                message(this, "ChangeCipherSpec");
-                encrypted(true);
-            }
-            else if (this.recordType == APPLICATION_DATA) {
-                encrypted(false);
-            }
-            else if (this.recordType == ALERT) {
-                this.alertLength = 0;
-            }
-            if (this.recordRemaining == 0) {
-                this.recordHeaderLength = 0;
-            }
-        }
-
-        private void reject(String description) {
-            this.done = true;
-            if (this.inbound && HandshakeObserver.this.violation == null) {
-                HandshakeObserver.this.violation = description;
-                HandshakeObserver.this.violationAtStart = this.records == 0;
-            }
-        }
-
-        private void encrypted(boolean changeCipherSpec) {
-            if (HandshakeObserver.this.helloRetryRequested && HandshakeObserver.this.serverSelection == null) {
-                // RFC 8446 appendix D.4: the compatibility ChangeCipherSpec around a HelloRetryRequest precedes
-                // a plaintext ClientHello or ServerHello.
-                return;
-            }
-            if (changeCipherSpec && this.sentServerHello && !this.sentCertificate) {
-                HandshakeObserver.this.abbreviated = true;
-            }
-            this.done = true;
-        }
-
-        private void alert(ByteBuffer bytes, int index, int count) {
-            for (int i = index; i < index + count && !this.done; i++) {
-                this.alert[this.alertLength++] = bytes.get(i);
-                if (this.alertLength == this.alert.length) {
-                    message(this, alertName(this.alert[0] & 0xFF, this.alert[1] & 0xFF));
-                    this.alertLength = 0;
-                }
-            }
-        }
-
-        private void handshake(ByteBuffer bytes, int start, int count) {
-            int index = start;
-            int end = start + count;
-            while (index < end && !this.done) {
-                if (this.messageHeaderLength < MESSAGE_HEADER_LENGTH) {
-                    this.messageHeader[this.messageHeaderLength++] = bytes.get(index++);
-                    if (this.messageHeaderLength == MESSAGE_HEADER_LENGTH) {
-                        startMessage();
-                    }
-                    continue;
-                }
-                int chunk = Math.min(this.messageRemaining, end - index);
-                byte[] body = this.messageBody;
-                if (body != null) {
-                    int offset = this.messageLength - this.messageRemaining;
-                    if (offset + chunk > body.length) {
-                        body = Arrays.copyOf(body, Math.min(this.messageLength, Math.max(offset + chunk,
-                                body.length * 2)));
-                        this.messageBody = body;
-                    }
-                    bytes.get(index, body, offset, chunk);
-                }
-                index += chunk;
-                this.messageRemaining -= chunk;
-                if (this.messageRemaining == 0) {
-                    endMessage();
-                }
-            }
-        }
-
-        private void startMessage() {
-            this.messageType = this.messageHeader[0] & 0xFF;
-            this.messageLength = ((this.messageHeader[1] & 0xFF) << 16) | uint16(this.messageHeader, 2);
-            this.messageRemaining = this.messageLength;
-            this.messageBody = null;
-            if (this.messageType == CLIENT_HELLO || this.messageType == SERVER_HELLO) {
-                if (this.messageLength > MAX_OBSERVED_BYTES) {
-                    this.done = true;
-                    return;
-                }
-                this.messageBody = new byte[Math.min(this.messageLength, INITIAL_BODY_CAPACITY)];
-            }
-            if (this.messageRemaining == 0) {
-                endMessage();
-            }
-        }
-
-        private void endMessage() {
-            this.messageHeaderLength = 0;
-            byte[] body = this.messageBody;
-            this.messageBody = null;
-            if (body != null && this.messageType == CLIENT_HELLO) {
-                clientHello(body);
-            }
-            else if (body != null && this.messageType == SERVER_HELLO) {
-                serverHello(body);
-            }
-            else {
-                String name = MESSAGE_TYPES.get(this.messageType);
-                message(this, (name != null) ? name : "Unknown(" + this.messageType + ")");
-                if (this.messageType == CERTIFICATE && this.sentServerHello) {
-                    this.sentCertificate = true;
-                }
-                else if (this.messageType == CERTIFICATE_REQUEST && this.sentServerHello) {
-                    HandshakeObserver.this.certificateRequested = true;
-                }
-            }
-        }
-
-        private void clientHello(byte[] body) {
-            message(this, "ClientHello");
-            if (HandshakeObserver.this.resumptionOffer == null) {
-                ResumptionOffer offer = readResumptionOffer(body, this.messageLength);
-                if (offer != null) {
-                    HandshakeObserver.this.resumptionOffer = offer;
-                    HandshakeObserver.this.clientHelloBody = body;
-                    HandshakeObserver.this.clientHelloLength = this.messageLength;
-                }
-            }
-        }
-
-        private void serverHello(byte[] body) {
-            if (this.messageLength >= 2 + RANDOM_LENGTH && Arrays.equals(body, 2, 2 + RANDOM_LENGTH,
-                    HELLO_RETRY_REQUEST_RANDOM, 0, RANDOM_LENGTH)) {
-                message(this, "HelloRetryRequest");
-                HandshakeObserver.this.helloRetryRequested = true;
-                return;
-            }
-            message(this, "ServerHello");
-            if (HandshakeObserver.this.serverSelection != null) {
-                return;
-            }
-            ServerSelection selection = readServerSelection(body, this.messageLength);
-            if (selection == null) {
-                // Without the version there is no telling plaintext from encrypted in what follows.
-                this.done = true;
-                return;
-            }
-            HandshakeObserver.this.serverSelection = selection;
-            HandshakeObserver.this.serverHelloBody = body;
-            HandshakeObserver.this.serverHelloLength = this.messageLength;
-            HandshakeObserver.this.serverHelloAfterRetry = HandshakeObserver.this.helloRetryRequested;
-            this.sentServerHello = true;
-            if (selection.tls13()) {
-                this.done = true;
-            }
-        }
-
     }
 
     /**
@@ -869,122 +319,138 @@ final class HandshakeObserver {
     }
 
     /**
-     * What a ServerHello says about resumption, read without parsing the rest of it.
-     * @param sessionId the legacy session id, empty when none
-     * @param psk whether the server accepted a pre-shared key
-     * @param tls13 whether the server selected TLS 1.3
+     * One direction: its records, and what its handshake messages mean for the observation.
      */
-    private record ServerSelection(byte[] sessionId, boolean psk, boolean tls13) {
-    }
+    private final class Direction implements RecordReassembler.Listener {
 
-    /**
-     * Reads the TLS presentation language (RFC 8446 section 3) from a part of a byte array, without throwing: a read
-     * beyond the end yields zero, an empty vector, and marks the reader broken.
-     */
-    private static final class Reader {
+        private final String arrow;
 
-        private final byte[] data;
+        private final boolean inbound;
 
-        private int position;
+        private final RecordReassembler records = new RecordReassembler(this);
 
-        private final int end;
+        private boolean sentServerHello;
 
-        private boolean intact;
+        private boolean sentCertificate;
 
-        Reader(byte[] data, int position, int end) {
-            this(data, position, end, true);
+        Direction(boolean inbound) {
+            this.inbound = inbound;
+            this.arrow = inbound ? "<- " : "-> ";
         }
 
-        private Reader(byte[] data, int position, int end, boolean intact) {
-            this.data = data;
-            this.position = position;
-            this.end = end;
-            this.intact = intact;
-        }
-
-        int remaining() {
-            return this.end - this.position;
-        }
-
-        boolean intact() {
-            return this.intact;
-        }
-
-        int u8() {
-            if (remaining() < 1) {
-                return broken();
+        void feed(ByteBuffer bytes) {
+            try {
+                this.records.feed(bytes);
             }
-            return this.data[this.position++] & 0xFF;
-        }
-
-        int u16() {
-            if (remaining() < 2) {
-                return broken();
+            catch (RuntimeException ex) {
+                // The observer only informs: a flaw in it must never break the connection that feeds it.
+                stop();
+                HandshakeObserver.this.failure = ex;
             }
-            int value = uint16(this.data, this.position);
-            this.position += 2;
-            return value;
         }
 
-        void skip(int count) {
-            if (remaining() < count) {
-                broken();
+        boolean stopped() {
+            return this.records.stopped();
+        }
+
+        void stop() {
+            this.records.stop();
+        }
+
+        @Override
+        public void recordStarted(int contentType) {
+            if (contentType == RecordReassembler.CHANGE_CIPHER_SPEC) {
+                seen(this, "ChangeCipherSpec");
+                encrypted(true);
+            }
+            else if (contentType == RecordReassembler.APPLICATION_DATA) {
+                encrypted(false);
+            }
+        }
+
+        @Override
+        public boolean keepsBody(int messageType) {
+            return messageType == CLIENT_HELLO || messageType == SERVER_HELLO;
+        }
+
+        @Override
+        public void handshakeMessage(int type, byte @Nullable [] body, int length) {
+            if (body != null && type == CLIENT_HELLO) {
+                clientHello(body, length);
+            }
+            else if (body != null && type == SERVER_HELLO) {
+                serverHello(body, length);
             }
             else {
-                this.position += count;
+                seen(this, WireNames.handshakeMessage(type));
+                if (type == CERTIFICATE && this.sentServerHello) {
+                    this.sentCertificate = true;
+                }
+                else if (type == CERTIFICATE_REQUEST && this.sentServerHello) {
+                    HandshakeObserver.this.certificateRequested = true;
+                }
             }
         }
 
-        Reader vector(int lengthBytes) {
-            int length = (lengthBytes == 1) ? u8() : u16();
-            if (!this.intact || remaining() < length) {
-                broken();
-                return new Reader(this.data, this.end, this.end, false);
+        @Override
+        public void alert(int level, int description) {
+            seen(this, WireNames.alert(level, description));
+        }
+
+        @Override
+        public void rejected(String description, boolean atStart) {
+            if (this.inbound && HandshakeObserver.this.violation == null) {
+                HandshakeObserver.this.violation = description;
+                HandshakeObserver.this.violationAtStart = atStart;
             }
-            Reader vector = new Reader(this.data, this.position, this.position + length);
-            this.position += length;
-            return vector;
         }
 
-        Reader extensions() {
-            // The extensions block is optional before TLS 1.3; a block longer than the message is read as far as
-            // it goes.
-            if (remaining() < 2) {
-                return new Reader(this.data, this.end, this.end);
+        private void encrypted(boolean changeCipherSpec) {
+            if (HandshakeObserver.this.helloRetryRequested && HandshakeObserver.this.serverHelloMessage == null) {
+                // RFC 8446 appendix D.4: the compatibility ChangeCipherSpec around a HelloRetryRequest precedes
+                // a plaintext ClientHello or ServerHello.
+                return;
             }
-            int length = Math.min(u16(), remaining());
-            Reader extensions = new Reader(this.data, this.position, this.position + length);
-            this.position += length;
-            return extensions;
-        }
-
-        String hex() {
-            String hex = HexFormat.of().formatHex(this.data, this.position, this.end);
-            this.position = this.end;
-            return hex;
-        }
-
-        byte[] bytes() {
-            byte[] bytes = Arrays.copyOfRange(this.data, this.position, this.end);
-            this.position = this.end;
-            return bytes;
-        }
-
-        String text() {
-            // Names come from the peer and end up in logs: anything but printable ASCII is masked.
-            StringBuilder text = new StringBuilder(Math.min(remaining(), MAX_NAME_LENGTH));
-            while (remaining() > 0 && text.length() < MAX_NAME_LENGTH) {
-                int c = u8();
-                text.append((c > 0x20 && c < 0x7F) ? (char) c : '?');
+            if (changeCipherSpec && this.sentServerHello && !this.sentCertificate) {
+                HandshakeObserver.this.abbreviated = true;
             }
-            this.position = this.end;
-            return text.toString();
+            stop();
         }
 
-        private int broken() {
-            this.intact = false;
-            this.position = this.end;
-            return 0;
+        private void clientHello(byte[] body, int length) {
+            seen(this, "ClientHello");
+            if (HandshakeObserver.this.clientHelloMessage == null) {
+                HelloMessage hello = HelloMessage.readClientHello(body, length);
+                if (hello != null) {
+                    HandshakeObserver.this.clientHelloMessage = hello;
+                    HandshakeObserver.this.resumptionOffer = new ResumptionOffer(hello.sessionId(), hello.psk(),
+                            hello.tls13());
+                }
+            }
+        }
+
+        private void serverHello(byte[] body, int length) {
+            if (HelloMessage.isHelloRetryRequest(body, length)) {
+                seen(this, "HelloRetryRequest");
+                HandshakeObserver.this.helloRetryRequested = true;
+                return;
+            }
+            seen(this, "ServerHello");
+            if (HandshakeObserver.this.serverHelloMessage != null) {
+                return;
+            }
+            HelloMessage hello = HelloMessage.readServerHello(body, length);
+            if (hello == null) {
+                // Without the version there is no telling plaintext from encrypted in what follows.
+                stop();
+                return;
+            }
+            HandshakeObserver.this.serverHelloMessage = hello;
+            HandshakeObserver.this.serverHelloAfterRetry = HandshakeObserver.this.helloRetryRequested;
+            this.sentServerHello = true;
+            if (hello.tls13()) {
+                stop();
+            }
         }
 
     }

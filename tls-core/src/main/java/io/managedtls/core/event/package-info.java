@@ -1,5 +1,6 @@
 /**
- * Events that connections report (handshakes started, completed and failed, alerts, closes) and their listeners.
+ * Events that connections report (handshakes started, completed and failed, alerts, closes), their listeners, and
+ * the ClientHello and ServerHello values seen on the wire.
  */
 @NullMarked
 package io.managedtls.core.event;

@@ -1,4 +1,4 @@
-package io.managedtls.core.connection;
+package io.managedtls.core.event;
 
 import java.util.List;
 import java.util.Objects;
