@@ -86,6 +86,9 @@ public final class TlsContext {
 
     private final TlsStatistics statistics;
 
+    /** The one listener that feeds the statistics. */
+    private final TlsEventListener statisticsListener;
+
     private final ContextListeners listeners = new ContextListeners();
 
     private volatile Material material;
@@ -100,13 +103,15 @@ public final class TlsContext {
 
     private TlsContext(String name, TlsConfig config, SSLContext sslContext) throws GeneralSecurityException {
         this.name = name;
-        this.statistics = new TlsStatistics(name);
+        TlsStatistics.Recorder recorder = TlsStatistics.recorder(name);
+        this.statistics = recorder.statistics();
+        this.statisticsListener = recorder.listener();
         this.sslContext = sslContext;
         SSLSessionContext jsseSessions = (config.role() == TlsRole.SERVER) ? sslContext.getServerSessionContext()
                 : sslContext.getClientSessionContext();
         this.sessions = new SessionTracker(name, config.role(), jsseSessions, config.sessionCacheSize() > 0,
                 this.listeners::publish);
-        this.material = new Material(1, config, this.statistics, this.listeners, this.sessions);
+        this.material = new Material(1, config, this.statisticsListener, this.listeners, this.sessions);
         sslContext.init(new KeyManager[] { this.keyManager }, new TrustManager[] { this.trustManager },
                 config.secureRandom());
         this.guardedSslContext = new GuardedSslContext(sslContext);
@@ -386,7 +391,7 @@ public final class TlsContext {
                         + this.name + "' from " + current.config.role() + " to " + newConfig.role());
             }
             checkEngineAccepts(newConfig);
-            reloaded = new Material(current.generation + 1, newConfig, this.statistics, this.listeners,
+            reloaded = new Material(current.generation + 1, newConfig, this.statisticsListener, this.listeners,
                     this.sessions);
         }
         catch (RuntimeException ex) {
@@ -541,7 +546,7 @@ public final class TlsContext {
 
         final PeerVerifier verifier;
 
-        Material(long generation, TlsConfig config, TlsStatistics statistics, TlsEventListener listeners,
+        Material(long generation, TlsConfig config, TlsEventListener statistics, TlsEventListener listeners,
                 SessionTracker sessions) {
             this.generation = generation;
             this.config = config;

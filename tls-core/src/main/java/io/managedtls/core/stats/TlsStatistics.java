@@ -30,8 +30,11 @@ import org.jspecify.annotations.Nullable;
  * histogram record, well under a microsecond), so that a {@link #snapshot()} taken at any time, from any thread, is
  * consistent without stopping traffic. Memory: the maps grow with the distinct protocols, suites, reasons and alerts
  * seen (a few dozen), the histogram is about 30 KiB, the ring holds at most its capacity of records.
+ *
+ * <p>Only the listener made with the statistics ({@link #recorder(String)}) feeds them: a context keeps that listener
+ * on its connections and hands out the statistics, which nobody else can feed.
  */
-public final class TlsStatistics implements TlsEventListener {
+public final class TlsStatistics {
 
     /** The default number of failed handshakes kept. */
     public static final int DEFAULT_FAILURE_HISTORY = 100;
@@ -78,20 +81,7 @@ public final class TlsStatistics implements TlsEventListener {
 
     private final ArrayDeque<FailureRecord> recentFailures = new ArrayDeque<>();
 
-    /**
-     * Creates statistics for a context keeping the last {@value #DEFAULT_FAILURE_HISTORY} failures.
-     * @param context the context's name
-     */
-    public TlsStatistics(String context) {
-        this(context, DEFAULT_FAILURE_HISTORY);
-    }
-
-    /**
-     * Creates statistics for a context.
-     * @param context the context's name
-     * @param failureHistory how many failed handshakes to keep, 0 or more
-     */
-    public TlsStatistics(String context, int failureHistory) {
+    private TlsStatistics(String context, int failureHistory) {
         if (failureHistory < 0) {
             throw new IllegalArgumentException("failureHistory must be 0 or more, but was " + failureHistory);
         }
@@ -100,8 +90,28 @@ public final class TlsStatistics implements TlsEventListener {
         this.latency.setAutoResize(true);
     }
 
-    @Override
-    public void onEvent(TlsEvent event) {
+    /**
+     * Creates statistics for a context keeping the last {@value #DEFAULT_FAILURE_HISTORY} failures, with the one
+     * listener that feeds them.
+     * @param context the context's name
+     * @return the statistics and their listener
+     */
+    public static Recorder recorder(String context) {
+        return recorder(context, DEFAULT_FAILURE_HISTORY);
+    }
+
+    /**
+     * Creates statistics for a context, with the one listener that feeds them.
+     * @param context the context's name
+     * @param failureHistory how many failed handshakes to keep, 0 or more
+     * @return the statistics and their listener
+     */
+    public static Recorder recorder(String context, int failureHistory) {
+        TlsStatistics statistics = new TlsStatistics(context, failureHistory);
+        return new Recorder(statistics, statistics::record);
+    }
+
+    private void record(TlsEvent event) {
         synchronized (this.lock) {
             if (event instanceof TlsEvent.HandshakeStarted started) {
                 this.started++;
@@ -254,6 +264,14 @@ public final class TlsStatistics implements TlsEventListener {
             return values;
         }
 
+    }
+
+    /**
+     * Statistics and the listener that alone feeds them, as they are made together.
+     * @param statistics the statistics, to be shown
+     * @param listener the listener, to be kept on the connections whose events they count
+     */
+    public record Recorder(TlsStatistics statistics, TlsEventListener listener) {
     }
 
 }

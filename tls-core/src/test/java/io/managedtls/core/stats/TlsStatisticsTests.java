@@ -122,10 +122,19 @@ class TlsStatisticsTests {
     }
 
     @Test
+    void contextStatisticsCannotBeFedFromOutside() throws Exception {
+        TlsStatistics statistics = io.managedtls.core.TlsContext.create("fed",
+                io.managedtls.core.connection.Loopback.server().build()).statistics();
+        assertThat(statistics).isNotInstanceOf(io.managedtls.core.event.TlsEventListener.class);
+        assertThat(TlsStatistics.class.getConstructors()).isEmpty();
+    }
+
+    @Test
     void failureRingKeepsOnlyTheNewest() {
-        TlsStatistics statistics = new TlsStatistics("ring", 2);
+        TlsStatistics.Recorder recorder = TlsStatistics.recorder("ring", 2);
+        TlsStatistics statistics = recorder.statistics();
         for (int i = 0; i < 5; i++) {
-            statistics.onEvent(new io.managedtls.core.event.TlsEvent.HandshakeFailed(
+            recorder.listener().onEvent(new io.managedtls.core.event.TlsEvent.HandshakeFailed(
                     new io.managedtls.core.event.ConnectionInfo("ring", i, io.managedtls.core.config.TlsRole.SERVER,
                             "10.0.0." + i + ":443"),
                     java.time.Instant.now(), TlsError.TIMEOUT, null, "timed out " + i, java.util.Set.of(), null,
