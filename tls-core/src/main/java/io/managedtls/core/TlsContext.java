@@ -48,6 +48,7 @@ import io.managedtls.core.stats.TlsStatistics;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.PeerVerifier;
 import io.managedtls.core.verify.VerifyResult;
+import org.bouncycastle.util.IPAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -520,7 +521,7 @@ public final class TlsContext {
     }
 
     private static boolean isDnsName(String host) {
-        if (host.indexOf(':') >= 0 || host.chars().allMatch((c) -> c == '.' || (c >= '0' && c <= '9'))) {
+        if (host.indexOf(':') >= 0 || IPAddress.isValidIPv4(host)) {
             return false;
         }
         try {

@@ -82,22 +82,16 @@ final class ChannelTransport implements Transport {
         if (!this.channel.isOpen()) {
             return;
         }
-        try {
-            if (!this.channel.isBlocking()) {
-                // As for sockets: discard input already arrived so that closing does not reset the connection
-                // before the peer has read our last alert.
-                ByteBuffer discard = ByteBuffer.allocate(4096);
-                for (int i = 0; i < 16 && this.channel.read(discard.clear()) > 0; i++) {
-                    // keep draining
-                }
+        OrderlyClose.close(this::discardArrivedInput, this.channel::shutdownOutput, this.channel);
+    }
+
+    private void discardArrivedInput() throws IOException {
+        // A blocking channel would wait for input that may never come.
+        if (!this.channel.isBlocking()) {
+            ByteBuffer discard = ByteBuffer.allocate(4096);
+            for (int i = 0; i < OrderlyClose.DISCARD_ROUNDS && this.channel.read(discard.clear()) > 0; i++) {
+                // keep discarding
             }
-            this.channel.shutdownOutput();
-        }
-        catch (IOException ex) {
-            // The peer is gone already; closing is all that is left.
-        }
-        finally {
-            this.channel.close();
         }
     }
 

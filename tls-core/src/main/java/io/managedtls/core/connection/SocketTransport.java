@@ -100,21 +100,14 @@ final class SocketTransport implements Transport {
         if (this.socket.isClosed()) {
             return;
         }
-        try {
-            // Unread input at close makes the kernel answer with a reset, which can destroy the alert or
-            // close_notify just sent before the peer reads it; discard what already arrived instead.
-            int pending = this.in.available();
-            for (int i = 0; i < 16 && pending > 0; i++) {
-                this.in.skip(pending);
-                pending = this.in.available();
-            }
-            this.socket.shutdownOutput();
-        }
-        catch (IOException ex) {
-            // The peer is gone already; closing is all that is left.
-        }
-        finally {
-            this.socket.close();
+        OrderlyClose.close(this::discardArrivedInput, this.socket::shutdownOutput, this.socket);
+    }
+
+    private void discardArrivedInput() throws IOException {
+        int pending = this.in.available();
+        for (int i = 0; i < OrderlyClose.DISCARD_ROUNDS && pending > 0; i++) {
+            this.in.skip(pending);
+            pending = this.in.available();
         }
     }
 

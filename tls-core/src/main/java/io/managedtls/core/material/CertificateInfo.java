@@ -5,8 +5,6 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -24,10 +22,6 @@ import java.util.List;
 public record CertificateInfo(String subject, String issuer, BigInteger serialNumber, List<String> dnsNames,
         List<String> ipAddresses, Instant notBefore, Instant notAfter) {
 
-    private static final int SAN_DNS = 2;
-
-    private static final int SAN_IP = 7;
-
     public CertificateInfo {
         dnsNames = List.copyOf(dnsNames);
         ipAddresses = List.copyOf(ipAddresses);
@@ -39,27 +33,17 @@ public record CertificateInfo(String subject, String issuer, BigInteger serialNu
      * @return its description
      */
     public static CertificateInfo of(X509Certificate certificate) {
-        List<String> dns = new ArrayList<>();
-        List<String> ips = new ArrayList<>();
+        SubjectAlternativeNames names;
         try {
-            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-            if (names != null) {
-                for (List<?> name : names) {
-                    int type = (Integer) name.get(0);
-                    if (type == SAN_DNS) {
-                        dns.add((String) name.get(1));
-                    }
-                    else if (type == SAN_IP) {
-                        ips.add((String) name.get(1));
-                    }
-                }
-            }
+            names = SubjectAlternativeNames.of(certificate);
         }
         catch (CertificateParsingException ex) {
             // A certificate whose SAN extension cannot be parsed still has the rest worth showing.
+            names = SubjectAlternativeNames.NONE;
         }
         return new CertificateInfo(certificate.getSubjectX500Principal().getName(),
-                certificate.getIssuerX500Principal().getName(), certificate.getSerialNumber(), dns, ips,
+                certificate.getIssuerX500Principal().getName(), certificate.getSerialNumber(), names.dnsNames(),
+                names.ipAddresses(),
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
     }
 

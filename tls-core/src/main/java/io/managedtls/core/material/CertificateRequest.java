@@ -1,6 +1,5 @@
 package io.managedtls.core.material;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import org.bouncycastle.util.IPAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,21 +128,8 @@ public record CertificateRequest(String commonName, List<String> dnsNames, List<
     }
 
     private static boolean isIpAddress(String name) {
-        // Only literal addresses qualify: a colon means IPv6, four dotted numbers mean IPv4. No name lookup is done.
-        if (name.contains(":")) {
-            return true;
-        }
-        return name.matches("\\d{1,3}(\\.\\d{1,3}){3}") && parsesAsAddress(name);
-    }
-
-    private static boolean parsesAsAddress(String literal) {
-        try {
-            InetAddress.getByName(literal);
-            return true;
-        }
-        catch (java.net.UnknownHostException ex) {
-            return false;
-        }
+        // Only literal addresses qualify; no name lookup is done.
+        return IPAddress.isValid(name);
     }
 
 }

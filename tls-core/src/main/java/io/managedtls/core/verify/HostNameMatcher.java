@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,6 +14,8 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
+import io.managedtls.core.material.SubjectAlternativeNames;
+import org.bouncycastle.util.IPAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,10 +31,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class HostNameMatcher {
 
-    private static final int SAN_DNS = 2;
-
-    private static final int SAN_IP = 7;
-
     /** Second-level labels under which country-code registries register domains, as in co.uk, com.au or ne.jp. */
     private static final Set<String> SECOND_LEVEL_REGISTRIES = Set.of("ac", "co", "com", "ed", "edu", "go", "gob",
             "gouv", "gov", "govt", "gv", "lg", "ltd", "mil", "ne", "net", "nhs", "nic", "or", "org", "plc", "sch");
@@ -44,27 +41,20 @@ final class HostNameMatcher {
     static boolean matches(X509Certificate certificate, String host) {
         String hostName = normalize(host);
         boolean isAddress = isIpLiteral(hostName);
-        boolean hasSanNames = false;
+        SubjectAlternativeNames names;
         try {
-            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-            if (names != null) {
-                for (List<?> name : names) {
-                    int type = (Integer) name.get(0);
-                    if (type == SAN_DNS || type == SAN_IP) {
-                        hasSanNames = true;
-                    }
-                    if (isAddress && type == SAN_IP && sameAddress(hostName, (String) name.get(1))) {
-                        return true;
-                    }
-                    if (!isAddress && type == SAN_DNS && dnsMatches(hostName, (String) name.get(1))) {
-                        return true;
-                    }
-                }
-            }
+            names = SubjectAlternativeNames.of(certificate);
         }
         catch (CertificateParsingException ex) {
             return false;
         }
+        if (isAddress) {
+            return names.ipAddresses().stream().anyMatch((address) -> sameAddress(hostName, address));
+        }
+        if (names.dnsNames().stream().anyMatch((pattern) -> dnsMatches(hostName, pattern))) {
+            return true;
+        }
+        boolean hasSanNames = !names.isEmpty();
         if (hasSanNames || isAddress) {
             return false;
         }
@@ -103,7 +93,8 @@ final class HostNameMatcher {
     }
 
     static boolean isIpLiteral(String host) {
-        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        // Any colon makes an IPv6 literal (with a zone too, which IPAddress refuses); no DNS name has one.
+        return host.contains(":") || IPAddress.isValidIPv4(host);
     }
 
     private static String normalize(String name) {
