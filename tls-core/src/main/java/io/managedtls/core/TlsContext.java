@@ -35,6 +35,7 @@ import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.config.TlsRole;
 import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.stats.TlsStatistics;
+import io.managedtls.core.session.CaffeineSessionCache;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.PeerVerifier;
 import io.managedtls.core.verify.VerifyResult;
@@ -93,7 +94,8 @@ public final class TlsContext {
         // JSSE's own cache must outlast ours so that ours decides; it holds a few copies per session (tickets).
         jsseSessions.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, config.sessionTimeout().toSeconds() + 1));
         jsseSessions.setSessionCacheSize((int) Math.min(Integer.MAX_VALUE, 4L * Math.max(config.sessionCacheSize(), 1)));
-        this.sessions.attach(config.sessionCacheFactory().create(name, Math.max(config.sessionCacheSize(), 1),
+        TlsSessionCache.Factory cacheFactory = config.sessionCacheFactory().orElseGet(CaffeineSessionCache::factory);
+        this.sessions.attach(cacheFactory.create(name, Math.max(config.sessionCacheSize(), 1),
                 config.sessionTimeout(), this.sessions));
     }
 
