@@ -3,9 +3,7 @@ package io.managedtls.core.config;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import io.managedtls.core.debug.TlsDebugListener;
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * {@code NONE} for servers; host name verification on for clients; the JDK's trust store; renegotiation disabled; a
  * handshake timeout of {@value #DEFAULT_HANDSHAKE_TIMEOUT_SECONDS} seconds; debug level 0.
  */
-public final class TlsConfig {
+public final class TlsConfig extends GroupedSettings {
 
     /** The protocol version names this library accepts, newest first. */
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -41,28 +39,9 @@ public final class TlsConfig {
     /** The default time a session may be resumed after its full handshake, as JSSE's default. */
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(24);
 
-    private final TlsRole role;
-
-    private final HandshakeSettings handshake;
-
-    private final EndpointKeys keys;
-
-    private final PeerVerification peerVerification;
-
-    private final EngineSettings engine;
-
-    private final Diagnostics diagnostics;
-
-    private final SessionSettings sessions;
-
     private TlsConfig(Builder builder) {
-        this.role = builder.role;
-        this.handshake = builder.handshake;
-        this.keys = builder.keys;
-        this.peerVerification = builder.peerVerification;
-        this.engine = builder.engine;
-        this.diagnostics = builder.diagnostics;
-        this.sessions = builder.sessions;
+        super(builder.role, builder.handshake, builder.keys, builder.peerVerification, builder.engine,
+                builder.diagnostics, builder.sessions);
     }
 
     /**
@@ -97,13 +76,13 @@ public final class TlsConfig {
      * @return a new builder
      */
     public Builder toBuilder() {
-        Builder builder = new Builder(this.role);
-        builder.handshake = this.handshake;
-        builder.keys = this.keys;
-        builder.peerVerification = this.peerVerification;
-        builder.engine = this.engine;
-        builder.diagnostics = this.diagnostics;
-        builder.sessions = this.sessions;
+        Builder builder = new Builder(role());
+        builder.handshake = handshake();
+        builder.keys = keys();
+        builder.peerVerification = peerVerification();
+        builder.engine = engine();
+        builder.diagnostics = diagnostics();
+        builder.sessions = sessions();
         return builder;
     }
 
@@ -127,155 +106,10 @@ public final class TlsConfig {
         return toBuilder().trustMaterial(trustMaterial).build();
     }
 
-    /** @return the role */
-    public TlsRole role() {
-        return this.role;
-    }
-
-    /** @return the handshake settings: protocols, suites, ALPN, server name, renegotiation, timeout */
-    public HandshakeSettings handshake() {
-        return this.handshake;
-    }
-
-    /** @return the keys the endpoint presents */
-    public EndpointKeys keys() {
-        return this.keys;
-    }
-
-    /** @return how the peer's certificate is verified: mode, trust material, host name, callback */
-    public PeerVerification peerVerification() {
-        return this.peerVerification;
-    }
-
-    /** @return the random source and the executor of the TLS engine */
-    public EngineSettings engine() {
-        return this.engine;
-    }
-
-    /** @return the debug and event listeners */
-    public Diagnostics diagnostics() {
-        return this.diagnostics;
-    }
-
-    /** @return the session cache settings */
-    public SessionSettings sessions() {
-        return this.sessions;
-    }
-
-    /** @return how the peer's certificate is verified */
-    public PeerAuthentication peerAuthentication() {
-        return this.peerVerification.peerAuthentication();
-    }
-
-    /** @return the enabled protocol versions, newest first */
-    public List<String> protocols() {
-        return this.handshake.protocols();
-    }
-
-    /** @return the enabled cipher suites in order of preference, or empty for the JDK's defaults */
-    public List<String> cipherSuites() {
-        return this.handshake.cipherSuites();
-    }
-
-    /** @return the ALPN protocols in order of preference, or empty for no ALPN */
-    public List<String> applicationProtocols() {
-        return this.handshake.applicationProtocols();
-    }
-
-    /** @return the server name a client sends in SNI, or {@code null} to send the host it connects to */
-    public @Nullable String serverName() {
-        return this.handshake.serverName();
-    }
-
-    /** @return the endpoint's own key and chain, or {@code null} for a client without a certificate */
-    public @Nullable KeyMaterial keyMaterial() {
-        return this.keys.keyMaterial();
-    }
-
-    /** @return a server's key material per SNI host name; names may start with {@code *.} */
-    public Map<String, KeyMaterial> sniKeyMaterial() {
-        return this.keys.sniKeyMaterial();
-    }
-
-    /** @return the trust anchors and CRLs that verify the peer */
-    public TrustMaterial trustMaterial() {
-        return this.peerVerification.trustMaterial();
-    }
-
-    /** @return the host name a client expects in the server's certificate, or {@code null} for the server name */
-    public @Nullable String expectedHostName() {
-        return this.peerVerification.expectedHostName();
-    }
-
-    /** @return whether a client checks the server's certificate against the expected host name */
-    public boolean hostNameVerification() {
-        return this.peerVerification.hostNameVerification();
-    }
-
-    /** @return the renegotiation policy */
-    public RenegotiationPolicy renegotiation() {
-        return this.handshake.renegotiation();
-    }
-
-    /** @return how long a handshake may take before the connection is cut off */
-    public Duration handshakeTimeout() {
-        return this.handshake.handshakeTimeout();
-    }
-
-    /** @return the random source of the TLS engine, or {@code null} for the JDK's default */
-    public @Nullable SecureRandom secureRandom() {
-        return this.engine.secureRandom();
-    }
-
-    /** @return the callback that reviews verification flags */
-    public TlsVerifyCallback verifyCallback() {
-        return this.peerVerification.verifyCallback();
-    }
-
-    /** @return the debug listener */
-    public TlsDebugListener debugListener() {
-        return this.diagnostics.debugListener();
-    }
-
-    /** @return the debug level, 0 (none) to 4 (record detail) */
-    public int debugLevel() {
-        return this.diagnostics.debugLevel();
-    }
-
-    /** @return the listener that receives the events of every connection */
-    public TlsEventListener eventListener() {
-        return this.diagnostics.eventListener();
-    }
-
-    /** @return the executor for the engine's delegated tasks, or {@code null} to run them on the calling thread */
-    public @Nullable Executor delegatedTaskExecutor() {
-        return this.engine.delegatedTaskExecutor();
-    }
-
-    /** @return the most sessions the session cache keeps; 0 when resumption is disabled */
-    public int sessionCacheSize() {
-        return this.sessions.cacheSize();
-    }
-
-    /** @return how long a session may be resumed after its full handshake */
-    public Duration sessionTimeout() {
-        return this.sessions.timeout();
-    }
-
-    /**
-     * Returns the factory set with {@link Builder#sessionCacheFactory}, if any. When there is none, the context
-     * chooses its default (a Caffeine cache) where it is created, so that this package does not depend on a cache
-     * implementation.
-     * @return what makes the context's session cache, or empty for the default
-     */
-    public Optional<TlsSessionCache.Factory> sessionCacheFactory() {
-        return Optional.ofNullable(this.sessions.cacheFactory());
-    }
-
     @Override
     public String toString() {
         TrustMaterial trust = trustMaterial();
-        return "TlsConfig[role=" + this.role + ", peerAuthentication=" + peerAuthentication() + ", protocols="
+        return "TlsConfig[role=" + role() + ", peerAuthentication=" + peerAuthentication() + ", protocols="
                 + protocols() + ", cipherSuites=" + (cipherSuites().isEmpty() ? "default" : cipherSuites())
                 + ", applicationProtocols=" + applicationProtocols() + ", serverName=" + serverName()
                 + ", keyMaterial=" + keyMaterial() + ", sniHostNames=" + sniKeyMaterial().keySet()

@@ -239,8 +239,8 @@ class TlsConfigTests {
      */
     private static Map<String, ConfigProperty> publicProperties() {
         Map<String, ConfigProperty> properties = new LinkedHashMap<>();
-        List<Method> accessors = new ArrayList<>(Arrays.asList(TlsConfig.class.getDeclaredMethods()));
-        accessors.removeIf((method) -> !Modifier.isPublic(method.getModifiers())
+        List<Method> accessors = new ArrayList<>(Arrays.asList(TlsConfig.class.getMethods()));
+        accessors.removeIf((method) -> method.getDeclaringClass() == Object.class
                 || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0
                 || Set.of("role", "toBuilder", "toString").contains(method.getName()));
         for (Method accessor : accessors) {
