@@ -20,7 +20,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe: one configuration is shared by every connection of a
  * {@link io.managedtls.core.TlsContext}. It is made by a {@link Builder} that checks each value as it is set and the
  * whole at {@link Builder#build()}; every error is an {@link InvalidTlsConfigException} naming the setting and the
- * value, so that a wrong configuration fails when it is written, never at the first connection.
+ * value, so that a wrong configuration fails when it is written, never at the first connection. The rules are
+ * those of {@link TlsConfigRules}.
+ *
+ * <p>Settings that travel together are kept in immutable groups, read with {@link #handshake()}, {@link #keys()},
+ * {@link #peerVerification()}, {@link #engine()}, {@link #diagnostics()} and {@link #sessions()}, or one by one
+ * with the accessor named after the setting. The builder holds the same groups, so {@link #toBuilder()} carries
+ * every setting over.
  *
  * <p>Defaults: TLS 1.3 and 1.2; the JDK's default cipher suites; peer authentication {@code REQUIRED} for clients and
  * {@code NONE} for servers; host name verification on for clients; the JDK's trust store; renegotiation disabled; a
