@@ -45,6 +45,7 @@ import io.managedtls.core.material.CrlInfo;
 import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.material.MaterialCertificate;
 import io.managedtls.core.stats.TlsStatistics;
+import io.managedtls.core.session.CaffeineSessionCache;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.PeerVerifier;
 import io.managedtls.core.verify.VerifyResult;
@@ -117,7 +118,8 @@ public final class TlsContext {
                 config.secureRandom());
         this.guardedSslContext = new GuardedSslContext(sslContext);
         SessionTracker.sizeJsseSessions(jsseSessions, config.sessionCacheSize(), config.sessionTimeout());
-        this.sessions.attach(config.sessionCacheFactory().create(name, Math.max(config.sessionCacheSize(), 1),
+        TlsSessionCache.Factory cacheFactory = config.sessionCacheFactory().orElseGet(CaffeineSessionCache::factory);
+        this.sessions.attach(cacheFactory.create(name, Math.max(config.sessionCacheSize(), 1),
                 config.sessionTimeout(), this.sessions));
     }
 

@@ -1,27 +1,15 @@
 package io.managedtls.core.config;
 
-import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executor;
-
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 
 import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.material.TrustMaterial;
-import io.managedtls.core.session.CaffeineSessionCache;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.TlsVerifyCallback;
 import org.jspecify.annotations.Nullable;
@@ -32,13 +20,19 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe: one configuration is shared by every connection of a
  * {@link io.managedtls.core.TlsContext}. It is made by a {@link Builder} that checks each value as it is set and the
  * whole at {@link Builder#build()}; every error is an {@link InvalidTlsConfigException} naming the setting and the
- * value, so that a wrong configuration fails when it is written, never at the first connection.
+ * value, so that a wrong configuration fails when it is written, never at the first connection. The rules are
+ * those of {@link TlsConfigRules}.
+ *
+ * <p>Settings that travel together are kept in immutable groups, read with {@link #handshake()}, {@link #keys()},
+ * {@link #peerVerification()}, {@link #engine()}, {@link #diagnostics()} and {@link #sessions()}, or one by one
+ * with the accessor named after the setting. The builder holds the same groups, so {@link #toBuilder()} carries
+ * every setting over.
  *
  * <p>Defaults: TLS 1.3 and 1.2; the JDK's default cipher suites; peer authentication {@code REQUIRED} for clients and
  * {@code NONE} for servers; host name verification on for clients; the JDK's trust store; renegotiation disabled; a
  * handshake timeout of {@value #DEFAULT_HANDSHAKE_TIMEOUT_SECONDS} seconds; debug level 0.
  */
-public final class TlsConfig {
+public final class TlsConfig extends GroupedSettings {
 
     /** The protocol version names this library accepts, newest first. */
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -51,81 +45,9 @@ public final class TlsConfig {
     /** The default time a session may be resumed after its full handshake, as JSSE's default. */
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(24);
 
-    private static final Set<String> REFUSED_PROTOCOLS = Set.of("TLSv1.1", "TLSv1", "TLSv1.0", "SSLv3", "SSLv2",
-            "SSLv2Hello");
-
-    private static final List<String> INSECURE_SUITE_MARKERS = List.of("_anon_", "_NULL_", "_EXPORT", "_RC4_",
-            "_DES_", "_DES40_", "_3DES_", "_MD5", "_SCSV");
-
-    private final TlsRole role;
-
-    private final PeerAuthentication peerAuthentication;
-
-    private final List<String> protocols;
-
-    private final List<String> cipherSuites;
-
-    private final List<String> applicationProtocols;
-
-    private final @Nullable String serverName;
-
-    private final @Nullable KeyMaterial keyMaterial;
-
-    private final Map<String, KeyMaterial> sniKeyMaterial;
-
-    private final TrustMaterial trustMaterial;
-
-    private final @Nullable String expectedHostName;
-
-    private final boolean hostNameVerification;
-
-    private final RenegotiationPolicy renegotiation;
-
-    private final Duration handshakeTimeout;
-
-    private final @Nullable SecureRandom secureRandom;
-
-    private final TlsVerifyCallback verifyCallback;
-
-    private final TlsDebugListener debugListener;
-
-    private final int debugLevel;
-
-    private final TlsEventListener eventListener;
-
-    private final @Nullable Executor delegatedTaskExecutor;
-
-    private final int sessionCacheSize;
-
-    private final Duration sessionTimeout;
-
-    private final TlsSessionCache.Factory sessionCacheFactory;
-
     private TlsConfig(Builder builder) {
-        this.role = builder.role;
-        this.peerAuthentication = (builder.peerAuthentication != null) ? builder.peerAuthentication
-                : (builder.role == TlsRole.CLIENT) ? PeerAuthentication.REQUIRED : PeerAuthentication.NONE;
-        this.protocols = List.copyOf(builder.protocols);
-        this.cipherSuites = List.copyOf(builder.cipherSuites);
-        this.applicationProtocols = List.copyOf(builder.applicationProtocols);
-        this.serverName = builder.serverName;
-        this.keyMaterial = builder.keyMaterial;
-        this.sniKeyMaterial = Map.copyOf(builder.sniKeyMaterial);
-        this.trustMaterial = builder.trustMaterial;
-        this.expectedHostName = builder.expectedHostName;
-        this.hostNameVerification = (builder.hostNameVerification != null) ? builder.hostNameVerification
-                : builder.role == TlsRole.CLIENT;
-        this.renegotiation = builder.renegotiation;
-        this.handshakeTimeout = builder.handshakeTimeout;
-        this.secureRandom = builder.secureRandom;
-        this.verifyCallback = builder.verifyCallback;
-        this.debugListener = builder.debugListener;
-        this.debugLevel = builder.debugLevel;
-        this.eventListener = builder.eventListener;
-        this.delegatedTaskExecutor = builder.delegatedTaskExecutor;
-        this.sessionCacheSize = builder.sessionCacheSize;
-        this.sessionTimeout = builder.sessionTimeout;
-        this.sessionCacheFactory = builder.sessionCacheFactory;
+        super(builder.role, builder.handshake, builder.keys, builder.peerVerification, builder.engine,
+                builder.diagnostics, builder.sessions);
     }
 
     /**
@@ -155,32 +77,18 @@ public final class TlsConfig {
     }
 
     /**
-     * Returns a builder holding this configuration's values, to derive a changed configuration.
+     * Returns a builder holding this configuration's values, to derive a changed configuration. The builder starts
+     * from this configuration's groups of settings, which are immutable, so every setting is carried over.
      * @return a new builder
      */
     public Builder toBuilder() {
-        Builder builder = new Builder(this.role);
-        builder.peerAuthentication = this.peerAuthentication;
-        builder.protocols = new ArrayList<>(this.protocols);
-        builder.cipherSuites = new ArrayList<>(this.cipherSuites);
-        builder.applicationProtocols = new ArrayList<>(this.applicationProtocols);
-        builder.serverName = this.serverName;
-        builder.keyMaterial = this.keyMaterial;
-        builder.sniKeyMaterial = new LinkedHashMap<>(this.sniKeyMaterial);
-        builder.trustMaterial = this.trustMaterial;
-        builder.expectedHostName = this.expectedHostName;
-        builder.hostNameVerification = this.hostNameVerification;
-        builder.renegotiation = this.renegotiation;
-        builder.handshakeTimeout = this.handshakeTimeout;
-        builder.secureRandom = this.secureRandom;
-        builder.verifyCallback = this.verifyCallback;
-        builder.debugListener = this.debugListener;
-        builder.debugLevel = this.debugLevel;
-        builder.eventListener = this.eventListener;
-        builder.delegatedTaskExecutor = this.delegatedTaskExecutor;
-        builder.sessionCacheSize = this.sessionCacheSize;
-        builder.sessionTimeout = this.sessionTimeout;
-        builder.sessionCacheFactory = this.sessionCacheFactory;
+        Builder builder = new Builder(role());
+        builder.handshake = handshake();
+        builder.keys = keys();
+        builder.peerVerification = peerVerification();
+        builder.engine = engine();
+        builder.diagnostics = diagnostics();
+        builder.sessions = sessions();
         return builder;
     }
 
@@ -191,7 +99,7 @@ public final class TlsConfig {
      */
     public TlsConfig withKeyMaterial(@Nullable KeyMaterial keyMaterial) {
         Builder builder = toBuilder();
-        builder.keyMaterial = keyMaterial;
+        builder.keys = builder.keys.withKeyMaterial(keyMaterial);
         return builder.build();
     }
 
@@ -204,182 +112,44 @@ public final class TlsConfig {
         return toBuilder().trustMaterial(trustMaterial).build();
     }
 
-    /** @return the role */
-    public TlsRole role() {
-        return this.role;
-    }
-
-    /** @return how the peer's certificate is verified */
-    public PeerAuthentication peerAuthentication() {
-        return this.peerAuthentication;
-    }
-
-    /** @return the enabled protocol versions, newest first */
-    public List<String> protocols() {
-        return this.protocols;
-    }
-
-    /** @return the enabled cipher suites in order of preference, or empty for the JDK's defaults */
-    public List<String> cipherSuites() {
-        return this.cipherSuites;
-    }
-
-    /** @return the ALPN protocols in order of preference, or empty for no ALPN */
-    public List<String> applicationProtocols() {
-        return this.applicationProtocols;
-    }
-
-    /** @return the server name a client sends in SNI, or {@code null} to send the host it connects to */
-    public @Nullable String serverName() {
-        return this.serverName;
-    }
-
-    /** @return the endpoint's own key and chain, or {@code null} for a client without a certificate */
-    public @Nullable KeyMaterial keyMaterial() {
-        return this.keyMaterial;
-    }
-
-    /** @return a server's key material per SNI host name; names may start with {@code *.} */
-    public Map<String, KeyMaterial> sniKeyMaterial() {
-        return this.sniKeyMaterial;
-    }
-
-    /** @return the trust anchors and CRLs that verify the peer */
-    public TrustMaterial trustMaterial() {
-        return this.trustMaterial;
-    }
-
-    /** @return the host name a client expects in the server's certificate, or {@code null} for the server name */
-    public @Nullable String expectedHostName() {
-        return this.expectedHostName;
-    }
-
-    /** @return whether a client checks the server's certificate against the expected host name */
-    public boolean hostNameVerification() {
-        return this.hostNameVerification;
-    }
-
-    /** @return the renegotiation policy */
-    public RenegotiationPolicy renegotiation() {
-        return this.renegotiation;
-    }
-
-    /** @return how long a handshake may take before the connection is cut off */
-    public Duration handshakeTimeout() {
-        return this.handshakeTimeout;
-    }
-
-    /** @return the random source of the TLS engine, or {@code null} for the JDK's default */
-    public @Nullable SecureRandom secureRandom() {
-        return this.secureRandom;
-    }
-
-    /** @return the callback that reviews verification flags */
-    public TlsVerifyCallback verifyCallback() {
-        return this.verifyCallback;
-    }
-
-    /** @return the debug listener */
-    public TlsDebugListener debugListener() {
-        return this.debugListener;
-    }
-
-    /** @return the debug level, 0 (none) to 4 (record detail) */
-    public int debugLevel() {
-        return this.debugLevel;
-    }
-
-    /** @return the listener that receives the events of every connection */
-    public TlsEventListener eventListener() {
-        return this.eventListener;
-    }
-
-    /** @return the executor for the engine's delegated tasks, or {@code null} to run them on the calling thread */
-    public @Nullable Executor delegatedTaskExecutor() {
-        return this.delegatedTaskExecutor;
-    }
-
-    /** @return the most sessions the session cache keeps; 0 when resumption is disabled */
-    public int sessionCacheSize() {
-        return this.sessionCacheSize;
-    }
-
-    /** @return how long a session may be resumed after its full handshake */
-    public Duration sessionTimeout() {
-        return this.sessionTimeout;
-    }
-
-    /** @return what makes the context's session cache */
-    public TlsSessionCache.Factory sessionCacheFactory() {
-        return this.sessionCacheFactory;
-    }
-
     @Override
     public String toString() {
-        return "TlsConfig[role=" + this.role + ", peerAuthentication=" + this.peerAuthentication + ", protocols="
-                + this.protocols + ", cipherSuites=" + (this.cipherSuites.isEmpty() ? "default" : this.cipherSuites)
-                + ", applicationProtocols=" + this.applicationProtocols + ", serverName=" + this.serverName
-                + ", keyMaterial=" + this.keyMaterial + ", sniHostNames=" + this.sniKeyMaterial.keySet()
-                + ", trustAnchors=" + (this.trustMaterial.isSystem() ? "system" : this.trustMaterial.anchors().size())
-                + ", crls=" + this.trustMaterial.crls().size() + ", hostNameVerification="
-                + this.hostNameVerification + ", renegotiation=" + this.renegotiation + ", handshakeTimeout="
-                + this.handshakeTimeout + ", sessionCacheSize=" + this.sessionCacheSize + ", sessionTimeout="
-                + this.sessionTimeout + "]";
+        TrustMaterial trust = trustMaterial();
+        return "TlsConfig[role=" + role() + ", peerAuthentication=" + peerAuthentication() + ", protocols="
+                + protocols() + ", cipherSuites=" + (cipherSuites().isEmpty() ? "default" : cipherSuites())
+                + ", applicationProtocols=" + applicationProtocols() + ", serverName=" + serverName()
+                + ", keyMaterial=" + keyMaterial() + ", sniHostNames=" + sniKeyMaterial().keySet()
+                + ", trustAnchors=" + (trust.isSystem() ? "system" : trust.anchors().size())
+                + ", crls=" + trust.crls().size() + ", hostNameVerification=" + hostNameVerification()
+                + ", renegotiation=" + renegotiation() + ", handshakeTimeout=" + handshakeTimeout()
+                + ", sessionCacheSize=" + sessionCacheSize() + ", sessionTimeout=" + sessionTimeout() + "]";
     }
 
     /**
-     * Builds a {@link TlsConfig}. Each setter checks its value at once and throws
+     * Builds a {@link TlsConfig}. Each setter checks its value at once with {@link TlsConfigRules} and throws
      * {@link InvalidTlsConfigException} naming the setting; {@link #build()} checks the settings together.
+     * The builder holds the same immutable groups of settings as the configuration.
      * Not thread-safe; a builder may be reused after {@code build()}.
      */
     public static final class Builder {
 
         private final TlsRole role;
 
-        private @Nullable PeerAuthentication peerAuthentication;
+        private HandshakeSettings handshake = HandshakeSettings.DEFAULT;
 
-        private List<String> protocols = new ArrayList<>(SUPPORTED_PROTOCOLS);
+        private EndpointKeys keys = EndpointKeys.NONE;
 
-        private List<String> cipherSuites = new ArrayList<>();
+        private PeerVerification peerVerification;
 
-        private List<String> applicationProtocols = new ArrayList<>();
+        private EngineSettings engine = EngineSettings.DEFAULT;
 
-        private @Nullable String serverName;
+        private Diagnostics diagnostics = Diagnostics.NONE;
 
-        private @Nullable KeyMaterial keyMaterial;
-
-        private Map<String, KeyMaterial> sniKeyMaterial = new LinkedHashMap<>();
-
-        private TrustMaterial trustMaterial = TrustMaterial.SYSTEM;
-
-        private @Nullable String expectedHostName;
-
-        private @Nullable Boolean hostNameVerification;
-
-        private RenegotiationPolicy renegotiation = RenegotiationPolicy.DISABLED;
-
-        private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
-
-        private @Nullable SecureRandom secureRandom;
-
-        private TlsVerifyCallback verifyCallback = TlsVerifyCallback.NONE;
-
-        private TlsDebugListener debugListener = TlsDebugListener.NONE;
-
-        private int debugLevel;
-
-        private TlsEventListener eventListener = TlsEventListener.NONE;
-
-        private @Nullable Executor delegatedTaskExecutor;
-
-        private int sessionCacheSize = DEFAULT_SESSION_CACHE_SIZE;
-
-        private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
-
-        private TlsSessionCache.Factory sessionCacheFactory = CaffeineSessionCache.factory();
+        private SessionSettings sessions = SessionSettings.DEFAULT;
 
         private Builder(TlsRole role) {
             this.role = Objects.requireNonNull(role, "role");
+            this.peerVerification = PeerVerification.defaults(role);
         }
 
         /**
@@ -389,7 +159,8 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder peerAuthentication(PeerAuthentication mode) {
-            this.peerAuthentication = require("peer-authentication", mode);
+            this.peerVerification = this.peerVerification
+                    .withPeerAuthentication(TlsConfigRules.require("peer-authentication", mode));
             return this;
         }
 
@@ -408,33 +179,8 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder protocols(List<String> protocols) {
-            require("protocols", protocols);
-            if (protocols.isEmpty()) {
-                throw new InvalidTlsConfigException("protocols", "at least one protocol version is needed; use "
-                        + String.join(" and/or ", SUPPORTED_PROTOCOLS));
-            }
-            Set<String> checked = new LinkedHashSet<>();
-            for (String protocol : protocols) {
-                checked.add(checkProtocol(protocol));
-            }
-            this.protocols = new ArrayList<>(checked);
+            this.handshake = this.handshake.withProtocols(TlsConfigRules.protocols(protocols));
             return this;
-        }
-
-        private static String checkProtocol(@Nullable String protocol) {
-            if (protocol == null) {
-                throw new InvalidTlsConfigException("protocols", "a protocol version must not be null");
-            }
-            String trimmed = protocol.trim();
-            if (SUPPORTED_PROTOCOLS.contains(trimmed)) {
-                return trimmed;
-            }
-            if (REFUSED_PROTOCOLS.contains(trimmed)) {
-                throw new InvalidTlsConfigException("protocols", "'" + trimmed + "' is refused: TLS 1.0 and 1.1 are "
-                        + "deprecated by RFC 8996 and SSL is broken; use TLSv1.3 and/or TLSv1.2");
-            }
-            throw new InvalidTlsConfigException("protocols",
-                    "'" + trimmed + "' is not a protocol version; use TLSv1.3 and/or TLSv1.2");
         }
 
         /**
@@ -454,29 +200,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder cipherSuites(List<String> cipherSuites) {
-            require("cipher-suites", cipherSuites);
-            Set<String> supported = Set.of(defaultContext().getSupportedSSLParameters().getCipherSuites());
-            Set<String> checked = new LinkedHashSet<>();
-            for (String suite : cipherSuites) {
-                if (suite == null || suite.isBlank()) {
-                    throw new InvalidTlsConfigException("cipher-suites", "a cipher suite name must not be empty");
-                }
-                String name = suite.trim();
-                for (String marker : INSECURE_SUITE_MARKERS) {
-                    if (name.contains(marker)) {
-                        throw new InvalidTlsConfigException("cipher-suites", "'" + name + "' is refused as insecure "
-                                + "(" + marker.replace("_", "") + "); choose AEAD suites such as TLS_AES_128_GCM_SHA256 "
-                                + "or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
-                    }
-                }
-                if (!supported.contains(name)) {
-                    throw new InvalidTlsConfigException("cipher-suites", "'" + name + "' is not supported by this JDK ("
-                            + System.getProperty("java.version") + "); names are the standard ones, for example "
-                            + "TLS_AES_128_GCM_SHA256 or TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
-                }
-                checked.add(name);
-            }
-            this.cipherSuites = new ArrayList<>(checked);
+            this.handshake = this.handshake.withCipherSuites(TlsConfigRules.cipherSuites(cipherSuites));
             return this;
         }
 
@@ -496,15 +220,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder applicationProtocols(List<String> protocols) {
-            require("application-protocols", protocols);
-            for (String protocol : protocols) {
-                int length = (protocol != null) ? protocol.getBytes(StandardCharsets.UTF_8).length : 0;
-                if (length < 1 || length > 255) {
-                    throw new InvalidTlsConfigException("application-protocols",
-                            "'" + protocol + "' must be 1 to 255 bytes long (RFC 7301)");
-                }
-            }
-            this.applicationProtocols = new ArrayList<>(new LinkedHashSet<>(protocols));
+            this.handshake = this.handshake.withApplicationProtocols(TlsConfigRules.applicationProtocols(protocols));
             return this;
         }
 
@@ -515,7 +231,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder serverName(String serverName) {
-            this.serverName = checkHostName("server-name", serverName);
+            this.handshake = this.handshake.withServerName(TlsConfigRules.hostName("server-name", serverName));
             return this;
         }
 
@@ -526,7 +242,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder keyMaterial(KeyMaterial keyMaterial) {
-            this.keyMaterial = require("key-material", keyMaterial);
+            this.keys = this.keys.withKeyMaterial(TlsConfigRules.require("key-material", keyMaterial));
             return this;
         }
 
@@ -539,9 +255,8 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder sniKeyMaterial(String hostName, KeyMaterial keyMaterial) {
-            String name = require("sni-key-material", hostName).trim().toLowerCase(Locale.ROOT);
-            checkHostName("sni-key-material", name.startsWith("*.") ? name.substring(2) : name);
-            this.sniKeyMaterial.put(name, require("sni-key-material", keyMaterial));
+            String name = TlsConfigRules.sniHostName(hostName);
+            this.keys = this.keys.withSniKeyMaterial(name, TlsConfigRules.require("sni-key-material", keyMaterial));
             return this;
         }
 
@@ -552,7 +267,8 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder trustMaterial(TrustMaterial trustMaterial) {
-            this.trustMaterial = require("trust-material", trustMaterial);
+            this.peerVerification = this.peerVerification
+                    .withTrustMaterial(TlsConfigRules.require("trust-material", trustMaterial));
             return this;
         }
 
@@ -563,11 +279,8 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder expectedHostName(String hostName) {
-            String name = require("expected-host-name", hostName).trim();
-            if (name.isEmpty()) {
-                throw new InvalidTlsConfigException("expected-host-name", "must not be empty");
-            }
-            this.expectedHostName = name;
+            this.peerVerification = this.peerVerification
+                    .withExpectedHostName(TlsConfigRules.expectedHostName(hostName));
             return this;
         }
 
@@ -578,7 +291,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder hostNameVerification(boolean enabled) {
-            this.hostNameVerification = enabled;
+            this.peerVerification = this.peerVerification.withHostNameVerification(enabled);
             return this;
         }
 
@@ -588,7 +301,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder renegotiation(RenegotiationPolicy policy) {
-            this.renegotiation = require("renegotiation", policy);
+            this.handshake = this.handshake.withRenegotiation(TlsConfigRules.require("renegotiation", policy));
             return this;
         }
 
@@ -598,12 +311,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
-            require("handshake-timeout", timeout);
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new InvalidTlsConfigException("handshake-timeout",
-                        "must be positive, but was " + timeout + "; for example 10s");
-            }
-            this.handshakeTimeout = timeout;
+            this.handshake = this.handshake.withHandshakeTimeout(TlsConfigRules.handshakeTimeout(timeout));
             return this;
         }
 
@@ -613,7 +321,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder secureRandom(SecureRandom random) {
-            this.secureRandom = require("secure-random", random);
+            this.engine = this.engine.withSecureRandom(TlsConfigRules.require("secure-random", random));
             return this;
         }
 
@@ -623,7 +331,8 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder verifyCallback(TlsVerifyCallback callback) {
-            this.verifyCallback = require("verify-callback", callback);
+            this.peerVerification = this.peerVerification
+                    .withVerifyCallback(TlsConfigRules.require("verify-callback", callback));
             return this;
         }
 
@@ -634,12 +343,9 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder debug(TlsDebugListener listener, int level) {
-            if (level < TlsDebugListener.LEVEL_NONE || level > TlsDebugListener.LEVEL_RECORD) {
-                throw new InvalidTlsConfigException("debug-level", "must be between 0 (none) and 4 (record detail), "
-                        + "but was " + level);
-            }
-            this.debugListener = require("debug-listener", listener);
-            this.debugLevel = level;
+            int checkedLevel = TlsConfigRules.debugLevel(level);
+            this.diagnostics = this.diagnostics.withDebug(TlsConfigRules.require("debug-listener", listener),
+                    checkedLevel);
             return this;
         }
 
@@ -649,7 +355,8 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder eventListener(TlsEventListener listener) {
-            this.eventListener = require("event-listener", listener);
+            this.diagnostics = this.diagnostics
+                    .withEventListener(TlsConfigRules.require("event-listener", listener));
             return this;
         }
 
@@ -663,7 +370,8 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder delegatedTaskExecutor(Executor executor) {
-            this.delegatedTaskExecutor = require("delegated-task-executor", executor);
+            this.engine = this.engine
+                    .withDelegatedTaskExecutor(TlsConfigRules.require("delegated-task-executor", executor));
             return this;
         }
 
@@ -674,11 +382,7 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder sessionCacheSize(int size) {
-            if (size < 0) {
-                throw new InvalidTlsConfigException("session-cache-size", "must be 0 (no resumption) or more, but "
-                        + "was " + size);
-            }
-            this.sessionCacheSize = size;
+            this.sessions = this.sessions.withCacheSize(TlsConfigRules.sessionCacheSize(size));
             return this;
         }
 
@@ -688,22 +392,19 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder sessionTimeout(Duration timeout) {
-            require("session-timeout", timeout);
-            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new InvalidTlsConfigException("session-timeout", "must be at least 1s, but was " + timeout);
-            }
-            this.sessionTimeout = timeout;
+            this.sessions = this.sessions.withTimeout(TlsConfigRules.sessionTimeout(timeout));
             return this;
         }
 
         /**
-         * Sets what makes the context's session cache, to plug in another implementation. Default: a
-         * {@link CaffeineSessionCache}.
+         * Sets what makes the context's session cache, to plug in another implementation. Default: a Caffeine cache
+         * ({@code io.managedtls.core.session.CaffeineSessionCache}), chosen by the context when it is created.
          * @param factory the factory
          * @return this builder
          */
         public Builder sessionCacheFactory(TlsSessionCache.Factory factory) {
-            this.sessionCacheFactory = require("session-cache-factory", factory);
+            this.sessions = this.sessions
+                    .withCacheFactory(TlsConfigRules.require("session-cache-factory", factory));
             return this;
         }
 
@@ -714,104 +415,18 @@ public final class TlsConfig {
          * @return this builder
          */
         public Builder truncatedHmac(boolean enabled) {
-            if (enabled) {
-                throw new InvalidTlsConfigException("truncated-hmac", "Truncated HMAC is not supported: it was "
-                        + "removed from mbed TLS 3.0 and from modern TLS, as it weakens the record MAC; remove the "
-                        + "setting (AEAD cipher suites have no separate MAC to truncate)");
-            }
+            TlsConfigRules.truncatedHmac(enabled);
             return this;
         }
 
         /**
-         * Checks the settings together and builds the configuration.
+         * Checks the settings together with {@link TlsConfigRules#checkTogether} and builds the configuration.
          * @return the configuration
          * @throws InvalidTlsConfigException if the settings contradict each other or a required one is missing
          */
         public TlsConfig build() {
-            if (this.role == TlsRole.SERVER) {
-                if (this.keyMaterial == null) {
-                    throw new InvalidTlsConfigException("key-material", "a server needs key material: a private key "
-                            + "and its certificate chain");
-                }
-                rejectForServer("server-name", this.serverName);
-                rejectForServer("expected-host-name", this.expectedHostName);
-                if (Boolean.TRUE.equals(this.hostNameVerification)) {
-                    throw new InvalidTlsConfigException("host-name-verification",
-                            "applies to clients only; a server does not check client host names");
-                }
-                if (this.peerAuthentication != null && this.peerAuthentication != PeerAuthentication.NONE
-                        && this.trustMaterial.isSystem()) {
-                    throw new InvalidTlsConfigException("trust-material", "peer-authentication "
-                            + this.peerAuthentication + " on a server needs trust material with the certificate "
-                            + "authorities that issue client certificates");
-                }
-            }
-            else if (!this.sniKeyMaterial.isEmpty()) {
-                throw new InvalidTlsConfigException("sni-key-material", "applies to servers only; a client sends "
-                        + "its server-name instead");
-            }
-            if (this.trustMaterial.isSystem() && !this.trustMaterial.crls().isEmpty()) {
-                throw new InvalidTlsConfigException("trust-material", "CRLs need trust anchors of their own; give the "
-                        + "CA certificates that issued the CRLs");
-            }
-            checkSuitesMatchProtocols();
+            TlsConfigRules.checkTogether(this.role, this.keys, this.handshake, this.peerVerification);
             return new TlsConfig(this);
-        }
-
-        private void checkSuitesMatchProtocols() {
-            if (this.cipherSuites.isEmpty()) {
-                return;
-            }
-            boolean tls13 = this.protocols.contains("TLSv1.3");
-            boolean tls12 = this.protocols.contains("TLSv1.2");
-            boolean usable = this.cipherSuites.stream()
-                    .anyMatch((suite) -> isTls13Suite(suite) ? tls13 : tls12);
-            if (!usable) {
-                throw new InvalidTlsConfigException("cipher-suites", "none of " + this.cipherSuites + " can be used "
-                        + "with protocols " + this.protocols + ": TLS 1.3 suites start with TLS_AES_ or "
-                        + "TLS_CHACHA20_, TLS 1.2 suites name their key exchange (TLS_ECDHE_...)");
-            }
-        }
-
-        private static boolean isTls13Suite(String suite) {
-            return suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_");
-        }
-
-        private static void rejectForServer(String setting, @Nullable Object value) {
-            if (value != null) {
-                throw new InvalidTlsConfigException(setting, "applies to clients only, but was set for a server");
-            }
-        }
-
-        private static String checkHostName(String setting, @Nullable String hostName) {
-            String name = require(setting, hostName).trim();
-            try {
-                new SNIHostName(name);
-            }
-            catch (IllegalArgumentException ex) {
-                throw new InvalidTlsConfigException(setting, "'" + name + "' is not a valid DNS host name");
-            }
-            if (name.matches("[0-9.]+") || name.contains(":")) {
-                throw new InvalidTlsConfigException(setting, "'" + name + "' is an IP address; server name "
-                        + "indication carries DNS names only (RFC 6066); use expected-host-name for addresses");
-            }
-            return name;
-        }
-
-        private static <T> T require(String setting, @Nullable T value) {
-            if (value == null) {
-                throw new InvalidTlsConfigException(setting, "must not be null");
-            }
-            return value;
-        }
-
-        private static SSLContext defaultContext() {
-            try {
-                return SSLContext.getDefault();
-            }
-            catch (NoSuchAlgorithmException ex) {
-                throw new IllegalStateException("The JDK has no default TLS implementation", ex);
-            }
         }
 
     }

@@ -1,12 +1,24 @@
 package io.managedtls.core.config;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import io.managedtls.core.TlsError;
 import io.managedtls.core.material.CertificateRequest;
 import io.managedtls.core.material.DevelopmentCertificateAuthority;
 import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.material.TrustMaterial;
+import io.managedtls.core.session.TlsSessionCache;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -173,7 +185,7 @@ class TlsConfigTests {
 
     @Test
     void crlsWithoutTrustAnchorsAreRefused() {
-        TrustMaterial crlOnly = TrustMaterial.SYSTEM.withCrls(java.util.List.of(ca.issueCrl(java.util.List.of())));
+        TrustMaterial crlOnly = TrustMaterial.SYSTEM.withCrls(List.of(ca.issueCrl(List.of())));
         assertThatExceptionOfType(InvalidTlsConfigException.class)
                 .isThrownBy(() -> TlsConfig.client().trustMaterial(crlOnly).build())
                 .withMessageStartingWith("trust-material: CRLs need trust anchors");
@@ -186,6 +198,69 @@ class TlsConfigTests {
                 .handshakeTimeout(Duration.ofSeconds(3)).renegotiation(RenegotiationPolicy.ENABLED)
                 .trustMaterial(ca.trustMaterial()).keyMaterial(serverKey).build();
         assertThat(config.toBuilder().build()).usingRecursiveComparison().isEqualTo(config);
+    }
+
+    @Test
+    void toBuilderKeepsEveryAccessorOfConfigsWithEverySettingChanged() throws Exception {
+        TlsSessionCache.Factory cacheFactory = (name, size, timeToLive, listener) -> {
+            throw new UnsupportedOperationException("never called");
+        };
+        TlsConfig client = TlsConfig.client().peerAuthentication(PeerAuthentication.OPTIONAL).protocols("TLSv1.3")
+                .cipherSuites("TLS_AES_128_GCM_SHA256").applicationProtocols("h2").serverName("api.example.com")
+                .keyMaterial(serverKey).trustMaterial(ca.trustMaterial()).expectedHostName("10.0.0.1")
+                .hostNameVerification(false).renegotiation(RenegotiationPolicy.ENABLED)
+                .handshakeTimeout(Duration.ofSeconds(3)).secureRandom(new SecureRandom())
+                .verifyCallback((certificate, depth, flags) -> flags).debug((level, connection, message) -> {
+                }, 2).eventListener((event) -> {
+                }).delegatedTaskExecutor(Runnable::run).sessionCacheSize(10).sessionTimeout(Duration.ofMinutes(5))
+                .sessionCacheFactory(cacheFactory).build();
+        KeyMaterial otherKey = ca.issue(CertificateRequest.server("other.example.com"));
+        TlsConfig server = TlsConfig.server(otherKey).peerAuthentication(PeerAuthentication.REQUIRED)
+                .trustMaterial(ca.trustMaterial()).sniKeyMaterial("api.example.com", serverKey).build();
+        Map<TlsConfig, TlsConfig> changedAndDefault = Map.of(client, TlsConfig.client().build(), server,
+                TlsConfig.server(serverKey).build());
+        Map<String, ConfigProperty> properties = publicProperties();
+        assertThat(properties).containsKeys("protocols", "sessionCacheFactory", "peerVerification.verifyCallback");
+        for (Map.Entry<String, ConfigProperty> property : properties.entrySet()) {
+            boolean changed = false;
+            for (Map.Entry<TlsConfig, TlsConfig> configs : changedAndDefault.entrySet()) {
+                Object value = property.getValue().read(configs.getKey());
+                assertThat(property.getValue().read(configs.getKey().toBuilder().build()))
+                        .as("%s after toBuilder().build()", property.getKey()).isEqualTo(value);
+                changed |= !Objects.equals(value, property.getValue().read(configs.getValue()));
+            }
+            assertThat(changed).as("%s is changed from its default by this test", property.getKey()).isTrue();
+        }
+    }
+
+    /**
+     * Returns every public accessor of {@link TlsConfig} but the role, which a builder cannot change, and every
+     * component of the groups of settings (the records of this package) they return, by name.
+     */
+    private static Map<String, ConfigProperty> publicProperties() {
+        Map<String, ConfigProperty> properties = new LinkedHashMap<>();
+        List<Method> accessors = new ArrayList<>(Arrays.asList(TlsConfig.class.getMethods()));
+        accessors.removeIf((method) -> method.getDeclaringClass() == Object.class
+                || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0
+                || Set.of("role", "toBuilder", "toString").contains(method.getName()));
+        for (Method accessor : accessors) {
+            properties.put(accessor.getName(), accessor::invoke);
+            if (accessor.getReturnType().isRecord()
+                    && accessor.getReturnType().getPackage().equals(TlsConfig.class.getPackage())) {
+                for (RecordComponent component : accessor.getReturnType().getRecordComponents()) {
+                    properties.put(accessor.getName() + "." + component.getName(),
+                            (config) -> component.getAccessor().invoke(accessor.invoke(config)));
+                }
+            }
+        }
+        return properties;
+    }
+
+    @FunctionalInterface
+    private interface ConfigProperty {
+
+        Object read(TlsConfig config) throws ReflectiveOperationException;
+
     }
 
     @Test
