@@ -3,7 +3,7 @@ package io.managedtls.benchmarks;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 
-import io.managedtls.core.TlsContext;
+import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.material.CertificateRequest;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.managedtls.core.context.TlsContext;
 
 /** Keeps the usage example of README.md true: the same code, compiled and run. */
 @Timeout(30)

@@ -14,6 +14,9 @@ import io.managedtls.core.material.TrustMaterial;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.TlsVerifyCallback;
 import org.jspecify.annotations.Nullable;
+import io.managedtls.core.TlsRole;
+import io.managedtls.core.PeerAuthentication;
+import io.managedtls.core.verify.PeerVerification;
 
 /**
  * The settings of a {@link TlsConfig} in their immutable groups, read by group ({@link #peerVerification()},

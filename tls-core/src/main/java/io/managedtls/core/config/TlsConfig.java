@@ -13,12 +13,15 @@ import io.managedtls.core.material.TrustMaterial;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.TlsVerifyCallback;
 import org.jspecify.annotations.Nullable;
+import io.managedtls.core.TlsRole;
+import io.managedtls.core.PeerAuthentication;
+import io.managedtls.core.verify.PeerVerification;
 
 /**
  * The configuration of one TLS endpoint, client or server: mbed TLS's {@code ssl_config}.
  *
  * <p>Immutable and thread-safe: one configuration is shared by every connection of a
- * {@link io.managedtls.core.TlsContext}. It is made by a {@link Builder} that checks each value as it is set and the
+ * {@link io.managedtls.core.context.TlsContext}. It is made by a {@link Builder} that checks each value as it is set and the
  * whole at {@link Builder#build()}; every error is an {@link InvalidTlsConfigException} naming the setting and the
  * value, so that a wrong configuration fails when it is written, never at the first connection. The rules are
  * those of {@link TlsConfigRules}.

@@ -14,6 +14,9 @@ import javax.net.ssl.SSLContext;
 
 import io.managedtls.core.debug.TlsDebugListener;
 import org.jspecify.annotations.Nullable;
+import io.managedtls.core.TlsRole;
+import io.managedtls.core.PeerAuthentication;
+import io.managedtls.core.verify.PeerVerification;
 
 /**
  * The validation rules of {@link TlsConfig}, in one place: its builder applies them as each setting is given and

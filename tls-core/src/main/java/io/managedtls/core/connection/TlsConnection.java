@@ -39,10 +39,10 @@ import io.managedtls.core.event.ClientHelloInfo;
 import io.managedtls.core.TlsAlert;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.PeerAuthentication;
 import io.managedtls.core.config.RenegotiationPolicy;
 import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.TlsRole;
 import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.ConnectionInfo;
 import io.managedtls.core.event.HandshakeKind;
@@ -58,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  * One TLS connection over a {@link Transport}: mbed TLS's {@code ssl_context}, with an explicit
  * {@link #handshake()}, {@link #read}, {@link #write}, {@link #available()}, {@link #closeNotify()} and
  * {@link #renegotiate()}, and the getters for what was negotiated. The protocol itself is a JSSE {@link SSLEngine}
- * made and configured by a {@link io.managedtls.core.TlsContext}.
+ * made and configured by a {@link io.managedtls.core.context.TlsContext}.
  *
  * <p><b>Results.</b> On a non-blocking transport an operation that cannot go on returns {@link #WANT_READ} or
  * {@link #WANT_WRITE} (the negative codes of {@link TlsError}) instead of blocking: call it again when the transport
@@ -291,7 +291,7 @@ public final class TlsConnection implements Closeable {
     private final SessionListener sessionListener;
 
     /**
-     * Creates a connection; {@link io.managedtls.core.TlsContext#newConnection} is the usual way.
+     * Creates a connection; {@link io.managedtls.core.context.TlsContext#newConnection} is the usual way.
      * @param contextName the name of the context, for events and debug output
      * @param config the configuration the engine was made from
      * @param engine a configured engine, not yet started

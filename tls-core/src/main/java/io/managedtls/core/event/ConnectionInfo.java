@@ -1,6 +1,6 @@
 package io.managedtls.core.event;
 
-import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.TlsRole;
 import org.jspecify.annotations.Nullable;
 
 /**

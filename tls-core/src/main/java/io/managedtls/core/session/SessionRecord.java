@@ -3,7 +3,7 @@ package io.managedtls.core.session;
 import java.time.Instant;
 import java.util.Objects;
 
-import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.TlsRole;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -5,7 +5,7 @@ import java.util.Set;
 
 import io.managedtls.core.TlsAlert;
 import io.managedtls.core.TlsError;
-import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.TlsRole;
 import io.managedtls.core.event.ClientHelloInfo;
 import io.managedtls.core.verify.VerifyFlag;
 import org.jspecify.annotations.Nullable;

@@ -43,9 +43,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-import io.managedtls.core.config.PeerAuthentication;
-import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.config.TlsRole;
+import io.managedtls.core.PeerAuthentication;
+import io.managedtls.core.TlsRole;
 import io.managedtls.core.material.TrustMaterial;
 import org.jspecify.annotations.Nullable;
 
@@ -106,20 +105,14 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
     private final @Nullable X509ExtendedTrustManager jdkTrustManager;
 
     /**
-     * Creates a verifier for the given configuration's role, mode, trust material, host name settings and callback.
-     * @param config the configuration
+     * Creates a verifier for an endpoint's role and peer verification settings.
+     * @param role the side that verifies: a client verifies servers, a server clients
+     * @param verification the mode, trust material, expected host name, host name verification and callback
+     * @param serverName the server name a client sends in SNI, the host it expects when no expected host name is
+     * set; {@code null} for servers or when unknown
      */
-    public PeerVerifier(TlsConfig config) {
-        this(config, config.trustMaterial());
-    }
-
-    /**
-     * Creates a verifier for the given configuration with other trust material, for a reload.
-     * @param config the configuration
-     * @param trust the trust material to verify with
-     */
-    public PeerVerifier(TlsConfig config, TrustMaterial trust) {
-        this(config, trust, (session, result) -> {
+    public PeerVerifier(TlsRole role, PeerVerification verification, @Nullable String serverName) {
+        this(role, verification, serverName, (session, result) -> {
         });
     }
 
@@ -127,23 +120,27 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
      * Creates a verifier that hands each handshake's result to the given consumer, which keeps it with the session.
      * A value bound to the JSSE session would do, but on a TLS 1.3 server it makes JSSE send an extra
      * NewSessionTicket.
-     * @param config the configuration
-     * @param trust the trust material to verify with
+     * @param role the side that verifies
+     * @param verification the mode, trust material, expected host name, host name verification and callback
+     * @param serverName the server name a client sends in SNI, or {@code null}
      * @param results receives the handshake session and the result of each verification made during a handshake
      */
-    public PeerVerifier(TlsConfig config, TrustMaterial trust, BiConsumer<SSLSession, VerifyResult> results) {
-        this(config, trust, results, trust.isSystem() ? jdkDefaultTrustManager() : null);
+    public PeerVerifier(TlsRole role, PeerVerification verification, @Nullable String serverName,
+            BiConsumer<SSLSession, VerifyResult> results) {
+        this(role, verification, serverName, results,
+                verification.trustMaterial().isSystem() ? jdkDefaultTrustManager() : null);
     }
 
     /**
      * Creates a verifier that also consults a JDK trust manager, as it does the JDK's default one for
      * {@link TrustMaterial#SYSTEM}.
      */
-    PeerVerifier(TlsConfig config, TrustMaterial trust, BiConsumer<SSLSession, VerifyResult> results,
-            @Nullable X509ExtendedTrustManager jdkTrustManager) {
+    PeerVerifier(TlsRole role, PeerVerification verification, @Nullable String serverName,
+            BiConsumer<SSLSession, VerifyResult> results, @Nullable X509ExtendedTrustManager jdkTrustManager) {
+        TrustMaterial trust = verification.trustMaterial();
         this.results = results;
-        this.role = config.role();
-        this.mode = config.peerAuthentication();
+        this.role = role;
+        this.mode = verification.peerAuthentication();
         this.jdkTrustManager = jdkTrustManager;
         this.anchorCertificates = !trust.isSystem() ? trust.anchors()
                 : (jdkTrustManager != null) ? List.of(jdkTrustManager.getAcceptedIssuers()) : List.of();
@@ -151,10 +148,10 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
         this.anchorCertificates.forEach((certificate) -> trustAnchors.add(new TrustAnchor(certificate, null)));
         this.anchors = Collections.unmodifiableSet(trustAnchors);
         this.crls = trust.crls();
-        this.callback = config.verifyCallback();
-        this.hostNameVerification = config.hostNameVerification();
-        this.configuredHostName = (config.expectedHostName() != null) ? config.expectedHostName()
-                : config.serverName();
+        this.callback = verification.verifyCallback();
+        this.hostNameVerification = verification.hostNameVerification();
+        this.configuredHostName = (verification.expectedHostName() != null) ? verification.expectedHostName()
+                : serverName;
     }
 
     /**

@@ -26,6 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.managedtls.core.TlsRole;
+import io.managedtls.core.PeerAuthentication;
 
 class TlsConfigTests {
 
@@ -245,8 +247,10 @@ class TlsConfigTests {
                 || Set.of("role", "toBuilder", "toString").contains(method.getName()));
         for (Method accessor : accessors) {
             properties.put(accessor.getName(), accessor::invoke);
-            if (accessor.getReturnType().isRecord()
-                    && accessor.getReturnType().getPackage().equals(TlsConfig.class.getPackage())) {
+            // The groups of settings: records of this package, and the peer verification, which lives with its
+            // verifier.
+            if (accessor.getReturnType().isRecord() && (accessor.getReturnType() == io.managedtls.core.verify.PeerVerification.class
+                    || accessor.getReturnType().getPackage().equals(TlsConfig.class.getPackage()))) {
                 for (RecordComponent component : accessor.getReturnType().getRecordComponents()) {
                     properties.put(accessor.getName() + "." + component.getName(),
                             (config) -> component.getAccessor().invoke(accessor.invoke(config)));

@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.managedtls.core.Openssl;
-import io.managedtls.core.TlsContext;
+import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.config.TlsConfig;

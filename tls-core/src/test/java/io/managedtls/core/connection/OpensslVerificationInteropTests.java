@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.managedtls.core.Openssl;
 import io.managedtls.core.TlsAlert;
-import io.managedtls.core.TlsContext;
+import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.material.CertificateRequest;
 import io.managedtls.core.material.DevelopmentCertificateAuthority;

@@ -17,7 +17,7 @@ import javax.net.ssl.SSLEngineResult;
 
 import io.managedtls.core.Openssl;
 import io.managedtls.core.TlsAlert;
-import io.managedtls.core.TlsContext;
+import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.config.RenegotiationPolicy;

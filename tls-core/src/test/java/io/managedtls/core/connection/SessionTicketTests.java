@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.managedtls.core.TlsContext;
-import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.context.TlsContext;
+import io.managedtls.core.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.material.CertificateRequest;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.managedtls.core.TlsContext;
+import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.connection.Loopback;
 import io.managedtls.core.connection.TlsConnection;

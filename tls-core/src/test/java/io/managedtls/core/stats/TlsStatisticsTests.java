@@ -16,9 +16,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.managedtls.core.TlsContext;
+import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.TlsError;
-import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.PeerAuthentication;
 import io.managedtls.core.config.RenegotiationPolicy;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.connection.Io;
@@ -123,7 +123,7 @@ class TlsStatisticsTests {
 
     @Test
     void contextStatisticsCannotBeFedFromOutside() throws Exception {
-        TlsStatistics statistics = io.managedtls.core.TlsContext.create("fed",
+        TlsStatistics statistics = io.managedtls.core.context.TlsContext.create("fed",
                 io.managedtls.core.connection.Loopback.server().build()).statistics();
         assertThat(statistics).isNotInstanceOf(io.managedtls.core.event.TlsEventListener.class);
         assertThat(TlsStatistics.class.getConstructors()).isEmpty();
@@ -135,7 +135,7 @@ class TlsStatisticsTests {
         TlsStatistics statistics = recorder.statistics();
         for (int i = 0; i < 5; i++) {
             recorder.listener().onEvent(new io.managedtls.core.event.TlsEvent.HandshakeFailed(
-                    new io.managedtls.core.event.ConnectionInfo("ring", i, io.managedtls.core.config.TlsRole.SERVER,
+                    new io.managedtls.core.event.ConnectionInfo("ring", i, io.managedtls.core.TlsRole.SERVER,
                             "10.0.0." + i + ":443"),
                     java.time.Instant.now(), TlsError.TIMEOUT, null, "timed out " + i, java.util.Set.of(), null,
                     Duration.ofSeconds(10)));

@@ -7,10 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.managedtls.core.TlsAlert;
-import io.managedtls.core.TlsContext;
+import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.connection.HandshakeState;
 import io.managedtls.core.connection.Loopback;

@@ -15,7 +15,7 @@ import java.util.Set;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-import io.managedtls.core.config.PeerAuthentication;
+import io.managedtls.core.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.material.CertificateRequest;
 import io.managedtls.core.material.DevelopmentCertificateAuthority;
@@ -29,7 +29,7 @@ class PeerVerifierTests {
 
     private static final DevelopmentCertificateAuthority ca = DevelopmentCertificateAuthority.create("Verify CA");
 
-    private final PeerVerifier client = new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial()).build());
+    private final PeerVerifier client = verifierOf(TlsConfig.client().trustMaterial(ca.trustMaterial()).build());
 
     @Test
     void chainFromTheTrustedAuthorityForTheExpectedHostIsTrusted() {
@@ -67,7 +67,7 @@ class PeerVerifierTests {
     @Test
     void revokedCertificateIsFlaggedAtItsDepth() {
         KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
-        PeerVerifier withCrl = new PeerVerifier(TlsConfig.client()
+        PeerVerifier withCrl = verifierOf(TlsConfig.client()
                 .trustMaterial(ca.trustMaterial().withCrls(List.of(ca.issueCrl(List.of(server.certificate())))))
                 .build());
         VerifyResult result = withCrl.verify(chain(server), "api.example.test");
@@ -79,7 +79,7 @@ class PeerVerifierTests {
         DevelopmentCertificateAuthority stranger = DevelopmentCertificateAuthority.create("Verify CA");
         KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
         // Same issuer name, but signed by another key: the CRL must not be believed.
-        PeerVerifier withForgedCrl = new PeerVerifier(TlsConfig.client()
+        PeerVerifier withForgedCrl = verifierOf(TlsConfig.client()
                 .trustMaterial(ca.trustMaterial().withCrls(List.of(stranger.issueCrl(List.of(server.certificate())))))
                 .build());
         assertThat(withForgedCrl.verify(chain(server), "api.example.test").isTrusted()).isTrue();
@@ -90,7 +90,7 @@ class PeerVerifierTests {
         DevelopmentCertificateAuthority intermediate = ca.issueIntermediate("Verify Intermediate");
         KeyMaterial server = intermediate.issue(CertificateRequest.server("api.example.test"));
         X509Certificate forgedIssuer = DevelopmentCertificateAuthority.create("Verify Intermediate").certificate();
-        PeerVerifier withCrl = new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial()
+        PeerVerifier withCrl = verifierOf(TlsConfig.client().trustMaterial(ca.trustMaterial()
                 .withCrls(List.of(intermediate.issueCrl(List.of(server.certificate()))))).build());
         // The forged certificate must not become the issuer whose key the real CRL is checked with.
         VerifyResult result = withCrl.verify(new X509Certificate[] { server.certificate(), forgedIssuer,
@@ -104,7 +104,7 @@ class PeerVerifierTests {
     void revokedIntermediateIsFlaggedAtItsDepthWithTheCrlOfTheAnchor() {
         DevelopmentCertificateAuthority intermediate = ca.issueIntermediate("Verify Intermediate");
         KeyMaterial server = intermediate.issue(CertificateRequest.server("api.example.test"));
-        PeerVerifier withCrl = new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial()
+        PeerVerifier withCrl = verifierOf(TlsConfig.client().trustMaterial(ca.trustMaterial()
                 .withCrls(List.of(ca.issueCrl(List.of(intermediate.certificate()))))).build());
         assertThat(withCrl.verify(chain(server), "api.example.test").flagsByDepth())
                 .containsExactly(Set.of(), Set.of(VerifyFlag.REVOKED), Set.of());
@@ -131,7 +131,7 @@ class PeerVerifierTests {
     void staleCrlFailsRequiredVerificationWithTheUndeterminedRevocationStatusReason() {
         KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
         Instant now = Instant.now();
-        PeerVerifier verifier = new PeerVerifier(TlsConfig.client().expectedHostName("api.example.test")
+        PeerVerifier verifier = verifierOf(TlsConfig.client().expectedHostName("api.example.test")
                 .trustMaterial(ca.trustMaterial().withCrls(List.of(ca.issueCrl(List.of(),
                         now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(1))))))
                 .build());
@@ -150,14 +150,15 @@ class PeerVerifierTests {
         KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
         TlsConfig config = TlsConfig.client().expectedHostName("api.example.test").trustMaterial(ca.trustMaterial())
                 .build();
-        PeerVerifier withJdk = new PeerVerifier(config, ca.trustMaterial(), (session, result) -> {
-        }, jdkTrustManager(ca.certificate()));
+        PeerVerifier withJdk = new PeerVerifier(config.role(), config.peerVerification(), config.serverName(),
+                (session, result) -> {
+                }, jdkTrustManager(ca.certificate()));
         withJdk.checkServerTrusted(chain(server), "ECDHE_ECDSA");
         assertThatExceptionOfType(CertificateVerificationException.class)
                 .isThrownBy(() -> withJdk.checkServerTrusted(chain(server), "RSA"))
                 .satisfies((ex) -> assertThat(ex.result().flagsByDepth()).containsExactly(
                         Set.of(VerifyFlag.NOT_TRUSTED), Set.of()));
-        new PeerVerifier(config).checkServerTrusted(chain(server), "RSA");
+        verifierOf(config).checkServerTrusted(chain(server), "RSA");
         // What our own checks explain is not reported twice.
         KeyMaterial expired = ca.issue(CertificateRequest.server("api.example.test")
                 .withValidity(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(1))));
@@ -167,7 +168,7 @@ class PeerVerifierTests {
     @Test
     void jdkDefaultTrustStoreRefusesChainsOfUnknownAuthorities() {
         KeyMaterial server = ca.issue(CertificateRequest.server("api.example.test"));
-        PeerVerifier system = new PeerVerifier(TlsConfig.client().build());
+        PeerVerifier system = verifierOf(TlsConfig.client().build());
         assertThat(system.getAcceptedIssuers()).isNotEmpty();
         assertThat(system.verify(chain(server), "api.example.test").flagsByDepth())
                 .containsExactly(Set.of(), Set.of(VerifyFlag.NOT_TRUSTED));
@@ -219,7 +220,7 @@ class PeerVerifierTests {
         KeyMaterial clientCertificate = ca.issue(CertificateRequest.client("alice"));
         assertThat(this.client.verify(chain(clientCertificate), null).flags())
                 .containsExactly(VerifyFlag.EXT_KEY_USAGE);
-        PeerVerifier server = new PeerVerifier(TlsConfig.server(ca.issue(CertificateRequest.server("localhost")))
+        PeerVerifier server = verifierOf(TlsConfig.server(ca.issue(CertificateRequest.server("localhost")))
                 .peerAuthentication(PeerAuthentication.REQUIRED).trustMaterial(ca.trustMaterial()).build());
         assertThat(server.verify(chain(clientCertificate), null).isTrusted()).isTrue();
     }
@@ -229,7 +230,7 @@ class PeerVerifierTests {
         KeyMaterial expired = ca.issueIntermediate("Intermediate").issue(CertificateRequest.server("api.example.test")
                 .withValidity(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(1))));
         List<Integer> depths = new ArrayList<>();
-        PeerVerifier forgiving = new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial())
+        PeerVerifier forgiving = verifierOf(TlsConfig.client().trustMaterial(ca.trustMaterial())
                 .verifyCallback((certificate, depth, flags) -> {
                     depths.add(depth);
                     EnumSet<VerifyFlag> changed = flags.isEmpty() ? EnumSet.noneOf(VerifyFlag.class)
@@ -250,7 +251,7 @@ class PeerVerifierTests {
     void callbackThatThrowsLeavesTheFlagsAsTheyWere() {
         KeyMaterial stranger = DevelopmentCertificateAuthority.create("Stranger")
                 .issue(CertificateRequest.server("api.example.test"));
-        PeerVerifier broken = new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial())
+        PeerVerifier broken = verifierOf(TlsConfig.client().trustMaterial(ca.trustMaterial())
                 .verifyCallback((certificate, depth, flags) -> {
                     throw new IllegalStateException("bug in user code");
                 }).build());
@@ -259,7 +260,7 @@ class PeerVerifierTests {
 
     @Test
     void modeNoneSkipsVerificationAndAnEmptyChainIsMissing() {
-        PeerVerifier none = new PeerVerifier(TlsConfig.client().peerAuthentication(PeerAuthentication.NONE).build());
+        PeerVerifier none = verifierOf(TlsConfig.client().peerAuthentication(PeerAuthentication.NONE).build());
         assertThat(none.verify(new X509Certificate[0], "x").flags()).containsExactly(VerifyFlag.SKIP_VERIFY);
         assertThat(this.client.verify(new X509Certificate[0], "x")).isEqualTo(VerifyResult.MISSING);
     }
@@ -269,7 +270,7 @@ class PeerVerifierTests {
     }
 
     private static PeerVerifier verifierWithCrls(X509CRL... crls) {
-        return new PeerVerifier(TlsConfig.client().trustMaterial(ca.trustMaterial().withCrls(List.of(crls))).build());
+        return verifierOf(TlsConfig.client().trustMaterial(ca.trustMaterial().withCrls(List.of(crls))).build());
     }
 
     /** A JDK PKIX trust manager, of the kind TrustManagerFactory makes for the default trust store. */
@@ -311,6 +312,10 @@ class PeerVerifierTests {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> io.managedtls.core.material.TrustMaterial.of(List.of()))
                 .withMessageContaining("TrustMaterial.SYSTEM");
+    }
+
+    private static PeerVerifier verifierOf(TlsConfig config) {
+        return new PeerVerifier(config.role(), config.peerVerification(), config.serverName());
     }
 
 }

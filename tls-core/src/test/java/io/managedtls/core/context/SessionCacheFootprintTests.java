@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.time.Instant;
 import java.util.HexFormat;
@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.managedtls.core.config.TlsRole;
 import io.managedtls.core.session.CaffeineSessionCache;
 import io.managedtls.core.session.SessionRecord;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.managedtls.core.TlsRole;
 
 /**
  * Measures what the session cache itself costs per session with 100,000 sessions cached: the Caffeine entry, the

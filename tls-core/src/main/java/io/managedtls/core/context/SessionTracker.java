@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -16,7 +16,6 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 
-import io.managedtls.core.config.TlsRole;
 import io.managedtls.core.connection.SessionListener;
 import io.managedtls.core.connection.TlsConnection;
 import io.managedtls.core.event.TlsContextEvent;
@@ -27,6 +26,7 @@ import io.managedtls.core.session.TlsSession;
 import io.managedtls.core.session.TlsSessionCache;
 import io.managedtls.core.verify.VerifyResult;
 import org.jspecify.annotations.Nullable;
+import io.managedtls.core.TlsRole;
 
 /**
  * Keeps a context's JSSE sessions in step with its {@link TlsSessionCache}, so that the cache decides which sessions

@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,9 +33,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import io.managedtls.core.config.InvalidTlsConfigException;
 import io.managedtls.core.connection.TlsConnection;
 import io.managedtls.core.connection.Transport;
-import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.config.TlsRole;
 import io.managedtls.core.event.TlsContextEvent;
 import io.managedtls.core.event.TlsContextListener;
 import io.managedtls.core.event.TlsEventListener;
@@ -51,6 +49,10 @@ import io.managedtls.core.verify.PeerVerifier;
 import io.managedtls.core.verify.VerifyResult;
 import org.bouncycastle.util.IPAddress;
 import org.jspecify.annotations.Nullable;
+import io.managedtls.core.TlsError;
+import io.managedtls.core.TlsException;
+import io.managedtls.core.TlsRole;
+import io.managedtls.core.PeerAuthentication;
 
 /**
  * A named TLS endpoint: a {@link TlsConfig} made live as a JSSE {@link SSLContext}, whose key material and peer
@@ -557,7 +559,8 @@ public final class TlsContext {
                     .eventListener(TlsEventListener.of(List.of(statistics, config.eventListener(), listeners)))
                     .build();
             this.keyManager = new MaterialKeyManager(config);
-            this.verifier = new PeerVerifier(config, config.trustMaterial(), sessions::recordVerifyResult);
+            this.verifier = new PeerVerifier(config.role(), config.peerVerification(), config.serverName(),
+                    sessions::recordVerifyResult);
         }
 
         @Nullable String tag(@Nullable String alias) {

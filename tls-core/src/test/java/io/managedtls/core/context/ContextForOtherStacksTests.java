@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,7 +13,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
-import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.connection.TlsConnection;
 import io.managedtls.core.connection.Transport;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.managedtls.core.PeerAuthentication;
 
 /**
  * What a context offers the layers and TLS stacks around it: its key and trust managers as factories, that follow its

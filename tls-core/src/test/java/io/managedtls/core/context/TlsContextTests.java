@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -10,7 +10,6 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 import io.managedtls.core.config.InvalidTlsConfigException;
-import io.managedtls.core.config.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.material.CertificateLoader;
 import io.managedtls.core.material.CertificateRequest;
@@ -29,6 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.managedtls.core.TlsError;
+import io.managedtls.core.TlsException;
+import io.managedtls.core.PeerAuthentication;
 
 @Timeout(30)
 class TlsContextTests {

@@ -1,4 +1,4 @@
-package io.managedtls.core.config;
+package io.managedtls.core;
 
 /**
  * Whether and how strictly the peer's certificate is verified: mbed TLS's {@code MBEDTLS_SSL_VERIFY_*} modes.

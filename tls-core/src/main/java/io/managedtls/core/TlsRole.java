@@ -1,4 +1,4 @@
-package io.managedtls.core.config;
+package io.managedtls.core;
 
 /**
  * The side of a connection that a configuration is for.

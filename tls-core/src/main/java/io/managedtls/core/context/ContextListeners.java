@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.security.KeyStore;
 import java.security.KeyStoreException;

@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.managedtls.core.TlsException;
 
 /**
  * Which key material our server presents for an SNI name when the configured materials have different key types, with

@@ -1,17 +1,19 @@
-package io.managedtls.core.config;
+package io.managedtls.core.verify;
 
 import java.util.Objects;
 
+import io.managedtls.core.PeerAuthentication;
+import io.managedtls.core.TlsRole;
 import io.managedtls.core.material.TrustMaterial;
-import io.managedtls.core.verify.TlsVerifyCallback;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How an endpoint verifies its peer's certificate: the settings {@code peer-authentication}, {@code trust-material},
- * {@code expected-host-name}, {@code host-name-verification} and {@code verify-callback} of a {@link TlsConfig},
+ * {@code expected-host-name}, {@code host-name-verification} and {@code verify-callback} of a {@code TlsConfig},
  * which travel together (a future {@code peer-verification} property group).
  *
- * <p>An immutable value; its values are checked by the {@link TlsConfig.Builder} with {@link TlsConfigRules}.
+ * <p>An immutable value; what a {@link PeerVerifier} is made from. Its values are checked by the
+ * {@code TlsConfig.Builder} with {@code TlsConfigRules}.
  *
  * @param peerAuthentication how the peer's certificate is verified
  * @param trustMaterial the trust anchors and CRLs that verify the peer

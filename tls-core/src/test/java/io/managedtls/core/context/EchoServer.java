@@ -1,4 +1,4 @@
-package io.managedtls.core;
+package io.managedtls.core.context;
 
 import java.io.BufferedReader;
 import java.io.IOException;
