@@ -5,16 +5,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -27,13 +23,15 @@ import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
+import io.managedtls.core.PeerAuthentication;
+import io.managedtls.core.TlsError;
+import io.managedtls.core.TlsException;
+import io.managedtls.core.TlsRole;
 import io.managedtls.core.config.InvalidTlsConfigException;
+import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.connection.TlsConnection;
 import io.managedtls.core.connection.Transport;
-import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.event.TlsContextEvent;
 import io.managedtls.core.event.TlsContextListener;
 import io.managedtls.core.event.TlsEventListener;
@@ -42,17 +40,13 @@ import io.managedtls.core.material.ContextCertificates;
 import io.managedtls.core.material.CrlInfo;
 import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.material.MaterialCertificate;
-import io.managedtls.core.stats.TlsStatistics;
 import io.managedtls.core.session.CaffeineSessionCache;
 import io.managedtls.core.session.TlsSessionCache;
+import io.managedtls.core.stats.TlsStatistics;
 import io.managedtls.core.verify.PeerVerifier;
 import io.managedtls.core.verify.VerifyResult;
 import org.bouncycastle.util.IPAddress;
 import org.jspecify.annotations.Nullable;
-import io.managedtls.core.TlsError;
-import io.managedtls.core.TlsException;
-import io.managedtls.core.TlsRole;
-import io.managedtls.core.PeerAuthentication;
 
 /**
  * A named TLS endpoint: a {@link TlsConfig} made live as a JSSE {@link SSLContext}, whose key material and peer
@@ -69,8 +63,6 @@ import io.managedtls.core.PeerAuthentication;
  */
 public final class TlsContext {
 
-    private static final int RECENT_MATERIALS = 16;
-
     /** The port for a peer whose port is unknown: not -1, for which JSSE keeps no client session to resume. */
     private static final int UNKNOWN_PORT = 0;
 
@@ -82,9 +74,9 @@ public final class TlsContext {
 
     private final SSLContext guardedSslContext;
 
-    private final ReloadableKeyManager keyManager = new ReloadableKeyManager();
+    private final ReloadableKeyManager keyManager;
 
-    private final ReloadableTrustManager trustManager = new ReloadableTrustManager();
+    private final ReloadableTrustManager trustManager;
 
     private final SessionTracker sessions;
 
@@ -95,15 +87,8 @@ public final class TlsContext {
 
     private final ContextListeners listeners = new ContextListeners();
 
-    private volatile Material material;
+    private final Materials materials;
 
-    /**
-     * The materials before the last reloads, for handshakes that chose their key from one of them an instant before
-     * a reload; JSSE fetches the chain and key right after choosing the alias.
-     */
-    private final AtomicReferenceArray<Material> recentMaterials = new AtomicReferenceArray<>(RECENT_MATERIALS);
-
-    private int reloads;
 
     private TlsContext(String name, TlsConfig config, SSLContext sslContext) throws GeneralSecurityException {
         this.name = name;
@@ -115,7 +100,10 @@ public final class TlsContext {
                 : sslContext.getClientSessionContext();
         this.sessions = new SessionTracker(name, config.role(), jsseSessions, config.sessionCacheSize() > 0,
                 this.listeners::publish);
-        this.material = new Material(1, config, this.statisticsListener, this.listeners, this.sessions);
+        this.materials = new Materials(new Material(1, config, this.statisticsListener, this.listeners,
+                this.sessions));
+        this.keyManager = new ReloadableKeyManager(this.materials, this.sessions);
+        this.trustManager = new ReloadableTrustManager(this.materials, this.sessions);
         sslContext.init(new KeyManager[] { this.keyManager }, new TrustManager[] { this.trustManager },
                 config.secureRandom());
         this.guardedSslContext = new GuardedSslContext(sslContext);
@@ -183,7 +171,7 @@ public final class TlsContext {
      * @return the configuration
      */
     public TlsConfig config() {
-        return this.material.config;
+        return this.materials.current().config;
     }
 
     /**
@@ -253,7 +241,7 @@ public final class TlsContext {
      * @return the certificates and CRLs
      */
     public ContextCertificates certificates() {
-        Material current = this.material;
+        Material current = this.materials.current();
         List<MaterialCertificate> certificates = new ArrayList<>();
         KeyMaterial key = current.config.keyMaterial();
         if (key != null) {
@@ -321,7 +309,7 @@ public final class TlsContext {
         Objects.requireNonNull(transport, "transport");
         TlsConfig config = config();
         if (config.role() == TlsRole.SERVER) {
-            return new TlsConnection(this.name, this.material.connectionConfig, createEngine(), transport,
+            return new TlsConnection(this.name, this.materials.current().connectionConfig, createEngine(), transport,
                     this.sessions);
         }
         InetSocketAddress remote = transport.remoteAddress();
@@ -345,7 +333,7 @@ public final class TlsContext {
      */
     public TlsConnection newConnection(Transport transport, String peerHost, int peerPort) {
         Objects.requireNonNull(transport, "transport");
-        return new TlsConnection(this.name, this.material.connectionConfig, createEngine(peerHost, peerPort),
+        return new TlsConnection(this.name, this.materials.current().connectionConfig, createEngine(peerHost, peerPort),
                 transport, this.sessions);
     }
 
@@ -388,7 +376,7 @@ public final class TlsContext {
      */
     public synchronized void reload(TlsConfig newConfig) {
         Objects.requireNonNull(newConfig, "newConfig");
-        Material current = this.material;
+        Material current = this.materials.current();
         Material reloaded;
         try {
             if (newConfig.role() != current.config.role()) {
@@ -410,8 +398,7 @@ public final class TlsContext {
                     refused.getMessage()));
             throw refused;
         }
-        this.recentMaterials.set(this.reloads++ % RECENT_MATERIALS, current);
-        this.material = reloaded;
+        this.materials.replace(reloaded);
         if (newConfig.sessionCacheSize() != current.config.sessionCacheSize()
                 || !newConfig.sessionTimeout().equals(current.config.sessionTimeout())) {
             this.sessions.apply(newConfig.sessionCacheSize(), newConfig.sessionTimeout());
@@ -466,7 +453,7 @@ public final class TlsContext {
      * @return the generation
      */
     public long generation() {
-        return this.material.generation;
+        return this.materials.current().generation;
     }
 
     @Override
@@ -535,191 +522,6 @@ public final class TlsContext {
         catch (IllegalArgumentException ex) {
             return false;
         }
-    }
-
-    /** The configuration with the JSSE managers made from it; replaced whole on reload. */
-    private static final class Material {
-
-        final long generation;
-
-        final TlsConfig config;
-
-        /** The configuration connections get: the application's event listener plus the statistics. */
-        final TlsConfig connectionConfig;
-
-        final MaterialKeyManager keyManager;
-
-        final PeerVerifier verifier;
-
-        Material(long generation, TlsConfig config, TlsEventListener statistics, TlsEventListener listeners,
-                SessionTracker sessions) {
-            this.generation = generation;
-            this.config = config;
-            this.connectionConfig = config.toBuilder()
-                    .eventListener(TlsEventListener.of(List.of(statistics, config.eventListener(), listeners)))
-                    .build();
-            this.keyManager = new MaterialKeyManager(config);
-            this.verifier = new PeerVerifier(config.role(), config.peerVerification(), config.serverName(),
-                    sessions::recordVerifyResult);
-        }
-
-        @Nullable String tag(@Nullable String alias) {
-            return (alias != null) ? this.generation + ":" + alias : null;
-        }
-
-        String @Nullable [] tag(String @Nullable [] aliases) {
-            if (aliases == null) {
-                return null;
-            }
-            String[] tagged = new String[aliases.length];
-            for (int i = 0; i < aliases.length; i++) {
-                tagged[i] = tag(aliases[i]);
-            }
-            return tagged;
-        }
-
-        boolean owns(@Nullable String alias) {
-            return alias != null && alias.startsWith(this.generation + ":");
-        }
-
-        static String untag(String alias) {
-            return alias.substring(alias.indexOf(':') + 1);
-        }
-
-    }
-
-    /**
-     * Delegates to the key manager of the material in force at each handshake. JSSE asks for an alias, then for its
-     * chain and key in separate calls; the alias carries the generation of the material it came from, so that a
-     * reload between those calls cannot pair one material's certificate with another's key.
-     */
-    private final class ReloadableKeyManager extends X509ExtendedKeyManager {
-
-        @Override
-        public @Nullable String chooseEngineServerAlias(String keyType, Principal @Nullable [] issuers,
-                @Nullable SSLEngine engine) {
-            Material current = TlsContext.this.material;
-            return current.tag(current.keyManager.chooseEngineServerAlias(keyType, issuers, engine));
-        }
-
-        @Override
-        public @Nullable String chooseEngineClientAlias(String[] keyType, Principal @Nullable [] issuers,
-                @Nullable SSLEngine engine) {
-            Material current = TlsContext.this.material;
-            return current.tag(current.keyManager.chooseEngineClientAlias(keyType, issuers, engine));
-        }
-
-        @Override
-        public String @Nullable [] getClientAliases(String keyType, Principal @Nullable [] issuers) {
-            Material current = TlsContext.this.material;
-            return current.tag(current.keyManager.getClientAliases(keyType, issuers));
-        }
-
-        @Override
-        public @Nullable String chooseClientAlias(String[] keyType, Principal @Nullable [] issuers,
-                @Nullable Socket socket) {
-            Material current = TlsContext.this.material;
-            return current.tag(current.keyManager.chooseClientAlias(keyType, issuers, socket));
-        }
-
-        @Override
-        public String @Nullable [] getServerAliases(String keyType, Principal @Nullable [] issuers) {
-            Material current = TlsContext.this.material;
-            return current.tag(current.keyManager.getServerAliases(keyType, issuers));
-        }
-
-        @Override
-        public @Nullable String chooseServerAlias(String keyType, Principal @Nullable [] issuers,
-                @Nullable Socket socket) {
-            Material current = TlsContext.this.material;
-            return current.tag(current.keyManager.chooseServerAlias(keyType, issuers, socket));
-        }
-
-        @Override
-        public X509Certificate @Nullable [] getCertificateChain(String alias) {
-            Material owner = materialOf(alias);
-            X509Certificate[] chain = (owner != null) ? owner.keyManager.getCertificateChain(Material.untag(alias))
-                    : null;
-            // Only a server's full handshake asks for its chain: the moment to give its session a binding.
-            return (chain != null && owner.config.role() == TlsRole.SERVER)
-                    ? TlsContext.this.sessions.stampServerChain(chain, owner.generation) : chain;
-        }
-
-        @Override
-        public @Nullable PrivateKey getPrivateKey(String alias) {
-            Material owner = materialOf(alias);
-            return (owner != null) ? owner.keyManager.getPrivateKey(Material.untag(alias)) : null;
-        }
-
-        private @Nullable Material materialOf(@Nullable String alias) {
-            Material current = TlsContext.this.material;
-            if (current.owns(alias)) {
-                return current;
-            }
-            for (int i = 0; i < RECENT_MATERIALS; i++) {
-                Material recent = TlsContext.this.recentMaterials.get(i);
-                if (recent != null && recent.owns(alias)) {
-                    return recent;
-                }
-            }
-            return null;
-        }
-
-    }
-
-    /** Delegates to the peer verifier of the material in force at each handshake. */
-    private final class ReloadableTrustManager extends X509ExtendedTrustManager {
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
-                throws CertificateException {
-            verifier().checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
-                throws CertificateException {
-            // Only full handshakes verify the server: the moment to give the session a binding.
-            Material current = TlsContext.this.material;
-            TlsContext.this.sessions.bindClient((socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null,
-                    current.generation);
-            current.verifier.checkServerTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
-                throws CertificateException {
-            verifier().checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
-                throws CertificateException {
-            Material current = TlsContext.this.material;
-            TlsContext.this.sessions.bindClient((engine != null) ? engine.getHandshakeSession() : null,
-                    current.generation);
-            current.verifier.checkServerTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            verifier().checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            verifier().checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return verifier().getAcceptedIssuers();
-        }
-
-        private PeerVerifier verifier() {
-            return TlsContext.this.material.verifier;
-        }
-
     }
 
 }
