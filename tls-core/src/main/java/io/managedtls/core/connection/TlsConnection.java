@@ -24,15 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.BadPaddingException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSession;
 
 import io.managedtls.core.event.ClientHelloInfo;
@@ -917,38 +913,7 @@ public final class TlsConnection implements Closeable {
      * @return the stream; closing it closes the connection
      */
     public InputStream inputStream() {
-        return new InputStream() {
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return (n == 1) ? (one[0] & 0xFF) : -1;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                if (length == 0) {
-                    return 0;
-                }
-                int n = TlsConnection.this.read(buffer, offset, length);
-                if (n == WANT_READ || n == WANT_WRITE) {
-                    throw new TlsException(TlsError.BAD_INPUT_DATA, "Streams need a blocking transport");
-                }
-                return n;
-            }
-
-            @Override
-            public int available() {
-                return TlsConnection.this.available();
-            }
-
-            @Override
-            public void close() {
-                TlsConnection.this.close();
-            }
-
-        };
+        return new ConnectionInputStream(this);
     }
 
     /**
@@ -956,30 +921,7 @@ public final class TlsConnection implements Closeable {
      * @return the stream; closing it closes the connection
      */
     public OutputStream outputStream() {
-        return new OutputStream() {
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] { (byte) b }, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] buffer, int offset, int length) throws IOException {
-                ByteBuffer source = ByteBuffer.wrap(buffer, offset, length);
-                while (source.hasRemaining()) {
-                    int n = TlsConnection.this.write(source);
-                    if (n < 0) {
-                        throw new TlsException(TlsError.BAD_INPUT_DATA, "Streams need a blocking transport");
-                    }
-                }
-            }
-
-            @Override
-            public void close() {
-                TlsConnection.this.close();
-            }
-
-        };
+        return new ConnectionOutputStream(this);
     }
 
     /**
@@ -1987,7 +1929,7 @@ public final class TlsConnection implements Closeable {
                 || this.state == HandshakeState.NEW || refusedAfterCompletion;
         this.failure = failure;
         this.state = HandshakeState.FAILED;
-        if (findCause(failure, SSLException.class) != null) {
+        if (FailureTranslation.findCause(failure, SSLException.class) != null) {
             flushAlert();
             TlsAlert alert = failure.alert().orElse(null);
             if (alert != null && this.sentAlert == null && failure.error() != TlsError.FATAL_ALERT_RECEIVED) {
@@ -2146,32 +2088,24 @@ public final class TlsConnection implements Closeable {
     }
 
     private TlsException translate(Exception ex) {
-        if (ex instanceof TlsException tls) {
-            return tls;
-        }
-        if (ex instanceof SocketTimeoutException) {
-            return new TlsException(TlsError.TIMEOUT, "The transport timed out: " + ex.getMessage(), ex);
-        }
         if (ex instanceof SSLException ssl) {
             return translateSsl(ssl);
         }
-        if (ex instanceof IOException) {
-            return new TlsException(TlsError.TRANSPORT_ERROR, "The transport failed: " + ex.getMessage(), ex);
-        }
-        return new TlsException(TlsError.INTERNAL_ERROR, "The TLS engine failed: " + ex, ex);
+        return FailureTranslation.ofNonEngineFailure(ex);
     }
 
     private TlsException translateSsl(SSLException ex) {
         String message = String.valueOf(ex.getMessage());
-        CertificateVerificationException verification = findCause(ex, CertificateVerificationException.class);
+        CertificateVerificationException verification = FailureTranslation.findCause(ex,
+                CertificateVerificationException.class);
         if (verification != null) {
             this.verifyResult = verification.result();
             this.verificationFailed = true;
             wrapAlert();
             return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
-                    certificateAlert(verification.result()), ex);
+                    FailureTranslation.certificateAlert(verification.result()), ex);
         }
-        TlsAlert received = receivedAlert(message);
+        TlsAlert received = FailureTranslation.receivedAlert(message);
         if (received != null) {
             debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert " + received.rfcName());
             publish(new TlsEvent.AlertReceived(this.info, Instant.now(), received, true));
@@ -2184,131 +2118,17 @@ public final class TlsConnection implements Closeable {
             return new TlsException(TlsError.INVALID_RECORD, "The peer does not speak TLS: " + violation + " ("
                     + message + ")", this.sentAlert, ex);
         }
-        TlsAlert sent = alertSentFor(ex, message);
+        // The alert read off the wire when it was plaintext, else the one the exception tells of.
+        TlsAlert sent = (this.sentAlert != null) ? this.sentAlert : FailureTranslation.alertOfEngineFailure(ex,
+                message, this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING);
         if (message.contains("close_notify during handshake")) {
             // JSSE reports the peer's close_notify during a handshake only in its message (Alert.AlertConsumer),
             // with an unexpected_message of its own: the peer ended the connection, as an end of stream would.
             return new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake", sent,
                     ex);
         }
-        TlsError error = errorFor(sent, ex);
-        String what = switch (error) {
-            case INVALID_RECORD -> "The peer sent an invalid record or message: ";
-            case UNEXPECTED_MESSAGE -> "The peer sent an unexpected message: ";
-            case CONN_EOF -> "The peer closed the connection during the handshake: ";
-            case HANDSHAKE_FAILURE -> "The handshake failed: ";
-            default -> "The TLS engine failed: ";
-        };
-        return new TlsException(error, what + message, sent, ex);
-    }
-
-    /**
-     * The alert the peer sent, from the engine's message: JSSE reports a received alert in no other way
-     * (Alert.AlertConsumer makes "Received fatal alert: " and the description the message), and one that came in an
-     * encrypted record (TLS 1.3, a TLS 1.2 renegotiation) cannot be seen on the wire. Returns null for any other
-     * message.
-     */
-    private static @Nullable TlsAlert receivedAlert(String message) {
-        String prefix = "Received fatal alert: ";
-        int index = message.indexOf(prefix);
-        if (index < 0) {
-            return null;
-        }
-        String name = message.substring(index + prefix.length()).trim();
-        return Arrays.stream(TlsAlert.values()).filter((a) -> a.rfcName().equals(name)).findFirst().orElse(null);
-    }
-
-    /**
-     * The alert the engine sent for its failure: read off the wire when it was plaintext; else, for an alert
-     * encrypted under this connection's keys, from the exception JSSE made for it, whose message starts with the
-     * alert's description in parentheses on JDK 21 and later (Alert.createSSLException), or from the exception a
-     * record that failed its integrity check raises (SSLTransport.decode: AEADBadTagException always gives
-     * bad_record_mac, another BadPaddingException gives handshake_failure during a handshake and bad_record_mac
-     * after it). Null when none is known.
-     */
-    private @Nullable TlsAlert alertSentFor(SSLException ex, String message) {
-        if (this.sentAlert != null) {
-            return this.sentAlert;
-        }
-        if (message.startsWith("(")) {
-            int close = message.indexOf(')');
-            String name = (close > 0) ? message.substring(1, close) : "";
-            TlsAlert alert = Arrays.stream(TlsAlert.values()).filter((a) -> a.rfcName().equals(name)).findFirst()
-                    .orElse(null);
-            if (alert != null) {
-                return alert;
-            }
-        }
-        if (findCause(ex, AEADBadTagException.class) != null) {
-            return TlsAlert.BAD_RECORD_MAC;
-        }
-        if (findCause(ex, BadPaddingException.class) != null) {
-            return (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING)
-                    ? TlsAlert.HANDSHAKE_FAILURE : TlsAlert.BAD_RECORD_MAC;
-        }
-        return null;
-    }
-
-    /**
-     * The error of a failure the engine reported, from the alert it sent and the exception's type: the alert says
-     * what JSSE found wrong, in the RFC's words.
-     */
-    private static TlsError errorFor(@Nullable TlsAlert sent, SSLException ex) {
-        if (findCause(ex, BadPaddingException.class) != null) {
-            // A record that failed its integrity check, whatever the alert.
-            return TlsError.INVALID_RECORD;
-        }
-        if (sent != null) {
-            return switch (sent) {
-                case UNEXPECTED_MESSAGE -> TlsError.UNEXPECTED_MESSAGE;
-                case BAD_RECORD_MAC, RECORD_OVERFLOW, DECODE_ERROR, ILLEGAL_PARAMETER -> TlsError.INVALID_RECORD;
-                // JSSE's word both for a failure of its own and for a peer message it could not parse (an exception
-                // of a delegated task that is no alert of its own, SSLEngineImpl.DelegatedTask): only a runtime
-                // exception, not one of JSSE's own complaints, is a failure of this side.
-                // user_canceled: JDK 17's engine had no alert of its own for the failure of a delegated task (see
-                // wrapAlert), which JDK 21 and later report as internal_error.
-                case INTERNAL_ERROR, USER_CANCELED -> (findCause(ex, RuntimeException.class) != null)
-                        ? TlsError.INTERNAL_ERROR : TlsError.INVALID_RECORD;
-                default -> TlsError.HANDSHAKE_FAILURE;
-            };
-        }
-        if (findCause(ex, SSLProtocolException.class) != null) {
-            // JSSE's word for a peer that broke the protocol, not a failure of ours.
-            return TlsError.INVALID_RECORD;
-        }
-        if (ex instanceof SSLHandshakeException) {
-            return TlsError.HANDSHAKE_FAILURE;
-        }
-        return TlsError.INTERNAL_ERROR;
-    }
-
-    private static TlsAlert certificateAlert(VerifyResult result) {
-        // The alert JSSE sends for the reason the PeerVerifier gives it (sun.security.ssl.CertificateMessage).
-        if (result.has(VerifyFlag.REVOKED)) {
-            return TlsAlert.CERTIFICATE_REVOKED;
-        }
-        if (result.has(VerifyFlag.NOT_TRUSTED)) {
-            return TlsAlert.CERTIFICATE_UNKNOWN;
-        }
-        if (result.has(VerifyFlag.EXPIRED)) {
-            return TlsAlert.CERTIFICATE_EXPIRED;
-        }
-        if (result.has(VerifyFlag.FUTURE)) {
-            return TlsAlert.BAD_CERTIFICATE;
-        }
-        if (result.has(VerifyFlag.BAD_KEY)) {
-            return TlsAlert.UNSUPPORTED_CERTIFICATE;
-        }
-        return TlsAlert.CERTIFICATE_UNKNOWN;
-    }
-
-    private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
-        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return type.cast(cause);
-            }
-        }
-        return null;
+        TlsError error = FailureTranslation.errorFor(sent, ex);
+        return new TlsException(error, FailureTranslation.describe(error) + message, sent, ex);
     }
 
     // ---------------------------------------------------------------- listeners
