@@ -152,6 +152,8 @@ public final class TlsConnection implements Closeable {
 
     private final HandshakeObserver observer = new HandshakeObserver();
 
+    private final ConnectionEvents events;
+
     private final AtomicInteger tasksRunning = new AtomicInteger();
 
     /** Whether delegated tasks ran since the engine was last asked to raise what they failed with. */
@@ -280,8 +282,6 @@ public final class TlsConnection implements Closeable {
     /** The transport's read timeout before the handshake borrowed it for its deadline. */
     private Duration applicationReadTimeout = Duration.ZERO;
 
-    private int messagesLogged;
-
     private volatile @Nullable Runnable taskCompletionListener;
 
     private final SessionListener sessionListener;
@@ -314,6 +314,7 @@ public final class TlsConnection implements Closeable {
         InetSocketAddress remote = transport.remoteAddress();
         this.info = new ConnectionInfo(contextName, ids.incrementAndGet(), config.role(),
                 (remote != null) ? hostOf(remote) + ":" + remote.getPort() : null);
+        this.events = new ConnectionEvents(config, this.info, this.observer);
         // Input buffers start small, enough for handshake records, and grow to the session's sizes when a large
         // record arrives: an idle connection costs little. SSLEngine.wrap wants a whole packet's room in its
         // destination; the extra room lets a handshake flight of several records gather and leave in one write.
@@ -616,7 +617,7 @@ public final class TlsConnection implements Closeable {
             throw ex;
         }
         catch (IOException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "sending before a read failed: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "sending before a read failed: " + ex.getMessage());
         }
     }
 
@@ -808,8 +809,8 @@ public final class TlsConnection implements Closeable {
                 }
             }
             this.closeNotifySent = true;
-            debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
-            publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
+            this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
+            this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
             this.state = this.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
         }
         return flushOutput() ? 0 : WANT_WRITE;
@@ -884,7 +885,7 @@ public final class TlsConnection implements Closeable {
                 closeNotifyNow();
             }
             catch (TlsException | RuntimeException ex) {
-                debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
+                this.events.debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
             }
             finally {
                 if (watchdog != null) {
@@ -903,7 +904,7 @@ public final class TlsConnection implements Closeable {
         }
         if (!this.closedEventSent) {
             this.closedEventSent = true;
-            publish(new TlsEvent.Closed(this.info, Instant.now(), this.bytesIn, this.bytesOut,
+            this.events.publish(new TlsEvent.Closed(this.info, Instant.now(), this.bytesIn, this.bytesOut,
                     this.closeNotifyReceived || (this.closeNotifySent && this.failure == null)));
         }
     }
@@ -1089,8 +1090,8 @@ public final class TlsConnection implements Closeable {
         if (renegotiation) {
             this.sessionIdBeforeRenegotiation = (this.session != null) ? this.session.id() : null;
         }
-        debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
-        publish(new TlsEvent.HandshakeStarted(this.info, this.handshakeStart, renegotiation));
+        this.events.debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
+        this.events.publish(new TlsEvent.HandshakeStarted(this.info, this.handshakeStart, renegotiation));
         try {
             this.applicationReadTimeout = this.transport.readTimeout();
         }
@@ -1206,8 +1207,8 @@ public final class TlsConnection implements Closeable {
             return peerClosedDuringRenegotiation();
         }
         if (message.contains(TlsAlert.NO_RENEGOTIATION.rfcName())) {
-            debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert no_renegotiation");
-            publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.NO_RENEGOTIATION, false));
+            this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert no_renegotiation");
+            this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.NO_RENEGOTIATION, false));
             throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer refused the renegotiation with a "
                     + "no_renegotiation warning, on which JSSE ends the connection", TlsAlert.NO_RENEGOTIATION,
                     engineFailure);
@@ -1226,8 +1227,8 @@ public final class TlsConnection implements Closeable {
         this.renegotiating = false;
         this.state = HandshakeState.CLOSED;
         resetReadTimeout();
-        debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify during the renegotiation");
-        publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
+        this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify during the renegotiation");
+        this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
         return END_OF_STREAM;
     }
 
@@ -1272,12 +1273,14 @@ public final class TlsConnection implements Closeable {
         }
         resetReadTimeout();
         Duration duration = Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos);
-        if (debugs(TlsDebugListener.LEVEL_STATE)) {
-            debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.kinds + " " + established.getProtocol()
-                    + " " + established.getCipherSuite() + " in " + duration.toMillis() + " ms");
+        if (this.events.debugs(TlsDebugListener.LEVEL_STATE)) {
+            this.events.debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.kinds + " "
+                    + established.getProtocol() + " " + established.getCipherSuite() + " in " + duration.toMillis()
+                    + " ms");
         }
-        publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.kinds, established.getProtocol(),
-                established.getCipherSuite(), applicationProtocol(), this.session.id(), duration));
+        this.events.publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.kinds,
+                established.getProtocol(), established.getCipherSuite(), applicationProtocol(), this.session.id(),
+                duration));
     }
 
     /**
@@ -1403,7 +1406,7 @@ public final class TlsConnection implements Closeable {
             this.transport.setReadTimeout(this.applicationReadTimeout);
         }
         catch (IOException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "cannot reset the read timeout: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "cannot reset the read timeout: " + ex.getMessage());
         }
     }
 
@@ -1466,8 +1469,8 @@ public final class TlsConnection implements Closeable {
             }
             case CLOSED -> {
                 this.closeNotifyReceived = true;
-                debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify");
-                publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
+                this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify");
+                this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
                 this.state = this.closeNotifySent ? HandshakeState.CLOSED : HandshakeState.CLOSING;
                 // JSSE answers a TLS 1.2 close_notify with its own; send it so the peer sees a clean close, if its
                 // transport still takes it: a peer that closed its transport right after (as a close does) turns a
@@ -1489,7 +1492,7 @@ public final class TlsConnection implements Closeable {
             throw ex;
         }
         catch (IOException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "close_notify answered but not sent: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "close_notify answered but not sent: " + ex.getMessage());
         }
     }
 
@@ -1599,9 +1602,9 @@ public final class TlsConnection implements Closeable {
                 this.inboundClosed = true;
             }
             if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.appIn) {
-                if (result.bytesConsumed() > 0 && debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed() + " bytes into "
-                            + result.bytesProduced());
+                if (result.bytesConsumed() > 0 && this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
+                    this.events.debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed()
+                            + " bytes into " + result.bytesProduced());
                 }
                 return result;
             }
@@ -1694,14 +1697,14 @@ public final class TlsConnection implements Closeable {
             throw new ReadTimeoutException(this.transport.readTimeout(), ex);
         }
         if (n > 0) {
-            if (debugs(TlsDebugListener.LEVEL_RECORD)) {
-                debug(TlsDebugListener.LEVEL_RECORD, "received " + n + " bytes");
+            if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
+                this.events.debug(TlsDebugListener.LEVEL_RECORD, "received " + n + " bytes");
             }
             if (!this.observer.done()) {
                 ByteBuffer received = this.netIn.duplicate();
                 received.flip().position(before);
                 this.observer.inbound(received);
-                debugMessages();
+                this.events.debugMessages();
             }
             return 1;
         }
@@ -1730,8 +1733,8 @@ public final class TlsConnection implements Closeable {
                 // The peer reads this very buffer, which is no longer ours: no copy in, no copy out.
                 this.netOut = empty;
                 this.exchangedBuffers = true;
-                if (debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    debug(TlsDebugListener.LEVEL_RECORD, "handed over " + bytes + " bytes");
+                if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
+                    this.events.debug(TlsDebugListener.LEVEL_RECORD, "handed over " + bytes + " bytes");
                 }
                 return true;
             }
@@ -1743,8 +1746,8 @@ public final class TlsConnection implements Closeable {
                 if (n == 0) {
                     return false;
                 }
-                if (debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    debug(TlsDebugListener.LEVEL_RECORD, "sent " + n + " bytes");
+                if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
+                    this.events.debug(TlsDebugListener.LEVEL_RECORD, "sent " + n + " bytes");
                 }
             }
             return true;
@@ -1868,8 +1871,8 @@ public final class TlsConnection implements Closeable {
 
     private void observeOutbound(int offset, int length) {
         ByteBuffer out = this.netOut;
-        if (debugs(TlsDebugListener.LEVEL_RECORD)) {
-            debug(TlsDebugListener.LEVEL_RECORD, "wrapped " + length + " bytes");
+        if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
+            this.events.debug(TlsDebugListener.LEVEL_RECORD, "wrapped " + length + " bytes");
         }
         if (length >= 7 && out.get(offset) == CONTENT_TYPE_ALERT && out.getShort(offset + 3) == 2) {
             // A plaintext alert record: the alert this side sends, readable before encryption starts.
@@ -1877,7 +1880,7 @@ public final class TlsConnection implements Closeable {
             TlsAlert.ofCode(out.get(offset + 6) & 0xFF).ifPresent((alert) -> {
                 if (alert != TlsAlert.CLOSE_NOTIFY) {
                     this.sentAlert = alert;
-                    publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, level == 2));
+                    this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, level == 2));
                 }
             });
         }
@@ -1885,19 +1888,8 @@ public final class TlsConnection implements Closeable {
             ByteBuffer produced = out.duplicate();
             produced.limit(offset + length).position(offset);
             this.observer.outbound(produced);
-            debugMessages();
+            this.events.debugMessages();
         }
-    }
-
-    private void debugMessages() {
-        if (this.config.debugLevel() < TlsDebugListener.LEVEL_MESSAGE) {
-            return;
-        }
-        List<String> messages = this.observer.messages();
-        for (int i = this.messagesLogged; i < messages.size(); i++) {
-            debug(TlsDebugListener.LEVEL_MESSAGE, messages.get(i));
-        }
-        this.messagesLogged = messages.size();
     }
 
     // ---------------------------------------------------------------- failures
@@ -1936,8 +1928,8 @@ public final class TlsConnection implements Closeable {
                 // An alert encrypted under this connection's keys, which observeOutbound could not read: the one
                 // translateSsl learnt from the engine's exception.
                 this.sentAlert = alert;
-                debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert " + alert.rfcName());
-                publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, true));
+                this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert " + alert.rfcName());
+                this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, true));
             }
         }
         else {
@@ -1951,13 +1943,13 @@ public final class TlsConnection implements Closeable {
             reported = new TlsException(failure.error(), failure.getMessage(), this.sentAlert, failure.getCause());
             this.failure = reported;
         }
-        debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
+        this.events.debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
         if (handshaking) {
             // The flags of this handshake's own verification only: a renegotiation that fails otherwise is not
             // filed under what the first handshake's verification found.
             Set<VerifyFlag> flags = (this.verificationFailed && this.verifyResult != null) ? this.verifyResult.flags()
                     : Set.of();
-            publish(new TlsEvent.HandshakeFailed(this.info, Instant.now(), reported.error(),
+            this.events.publish(new TlsEvent.HandshakeFailed(this.info, Instant.now(), reported.error(),
                     reported.alert().orElse(null), reported.getMessage(), flags, this.observer.clientHello(),
                     Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos), refusedAfterCompletion));
         }
@@ -1969,7 +1961,7 @@ public final class TlsConnection implements Closeable {
             this.transport.close();
         }
         catch (IOException | RuntimeException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
         }
     }
 
@@ -1979,7 +1971,7 @@ public final class TlsConnection implements Closeable {
             this.transport.abort();
         }
         catch (IOException | RuntimeException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "aborting the transport failed: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "aborting the transport failed: " + ex.getMessage());
         }
     }
 
@@ -2009,7 +2001,7 @@ public final class TlsConnection implements Closeable {
         }
         catch (IOException | RuntimeException ex) {
             // The peer may be gone already: the failure being reported matters more than its alert.
-            debug(TlsDebugListener.LEVEL_ERROR, "alert not sent: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "alert not sent: " + ex.getMessage());
             return false;
         }
         finally {
@@ -2046,13 +2038,13 @@ public final class TlsConnection implements Closeable {
             }
         }
         catch (IOException | RuntimeException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "user_canceled not sent: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "user_canceled not sent: " + ex.getMessage());
             return null;
         }
         if (this.sentAlert != TlsAlert.USER_CANCELED) {
             // Encrypted, so observeOutbound could not read it: JSSE sends it in this state all the same.
-            debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert user_canceled");
-            publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.USER_CANCELED, false));
+            this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert user_canceled");
+            this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.USER_CANCELED, false));
             this.sentAlert = TlsAlert.USER_CANCELED;
         }
         return TlsAlert.USER_CANCELED;
@@ -2083,7 +2075,7 @@ public final class TlsConnection implements Closeable {
             }
         }
         catch (IOException | RuntimeException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "alert not wrapped: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "alert not wrapped: " + ex.getMessage());
         }
     }
 
@@ -2107,8 +2099,8 @@ public final class TlsConnection implements Closeable {
         }
         TlsAlert received = FailureTranslation.receivedAlert(message);
         if (received != null) {
-            debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert " + received.rfcName());
-            publish(new TlsEvent.AlertReceived(this.info, Instant.now(), received, true));
+            this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert " + received.rfcName());
+            this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), received, true));
             return new TlsException(TlsError.FATAL_ALERT_RECEIVED, "The peer sent the fatal alert "
                     + received.rfcName(), received, ex);
         }
@@ -2129,29 +2121,6 @@ public final class TlsConnection implements Closeable {
         }
         TlsError error = FailureTranslation.errorFor(sent, ex);
         return new TlsException(error, FailureTranslation.describe(error) + message, sent, ex);
-    }
-
-    // ---------------------------------------------------------------- listeners
-
-    private void publish(TlsEvent event) {
-        TlsEventListener.deliver(this.config.eventListener(), event);
-    }
-
-    /** Whether messages of a level reach the listener: checked before building a message on the data path. */
-    private boolean debugs(int level) {
-        return level <= this.config.debugLevel();
-    }
-
-    private void debug(int level, String message) {
-        if (!debugs(level)) {
-            return;
-        }
-        try {
-            this.config.debugListener().debug(level, this.info.toString(), message);
-        }
-        catch (RuntimeException ex) {
-            logger.log(Level.WARNING, "Debug listener failed; ignoring", ex);
-        }
     }
 
 }
