@@ -117,13 +117,8 @@ public final class TlsConnection implements Closeable {
 
     private static final int CONTENT_TYPE_HEARTBEAT = 24;
 
-    private static final int INITIAL_INPUT_BUFFER = 4096;
-
     /** Header, tag and padding bytes of a record beyond its data, at most: a guess that errs on the large side. */
     private static final int RECORD_OVERHEAD_ESTIMATE = 512;
-
-    /** Room beyond one packet in the output buffer for a handshake flight: certificate chains fit in 8 KiB. */
-    private static final int FLIGHT_ROOM = 8192;
 
     /** Below this room a read goes through appIn; a full TLS record's plaintext is 16 KiB. */
     private static final int DIRECT_UNWRAP_MINIMUM = 16384;
@@ -140,8 +135,6 @@ public final class TlsConnection implements Closeable {
     /** The bits of {@link #activity} that count the operations in progress. */
     private static final int OPERATIONS = RELEASED - 1;
 
-    private static final BufferPool buffers = BufferPool.SHARED;
-
     private final TlsConfig config;
 
     private final SSLEngine engine;
@@ -153,6 +146,8 @@ public final class TlsConnection implements Closeable {
     private final HandshakeObserver observer = new HandshakeObserver();
 
     private final ConnectionEvents events;
+
+    private final ConnectionBuffers buffers;
 
     private final AtomicInteger tasksRunning = new AtomicInteger();
 
@@ -174,36 +169,6 @@ public final class TlsConnection implements Closeable {
 
     /** What a close during an operation left to do; written before, and read after, the counter's updates. */
     private DeferredClose deferredClose = DeferredClose.NONE;
-
-    /**
-     * How far netIn and appIn were ever filled: JSSE decrypts records in place, so netIn holds decrypted handshake
-     * messages and data up to its mark, and appIn decrypted data up to its own. Both are wiped that far before they
-     * go back to the pool, which costs little for a connection that only shook hands.
-     */
-    private int netInFilled;
-
-    private int appInFilled;
-
-    /**
-     * Whether buffers went to or came from the peer of an in-memory pair: netIn and netOut may then hold the other
-     * connection's decrypted bytes beyond what this one knows of, so they are left to the garbage collector.
-     */
-    private boolean exchangedBuffers;
-
-    /** Encrypted bytes received, in write mode: those from netInStart to its position are not unwrapped yet. */
-    private ByteBuffer netIn;
-
-    /**
-     * Where the bytes of netIn not yet unwrapped start. The records before it were unwrapped; they are moved out only
-     * when more must be received, so that a buffer of several records costs no copy per record.
-     */
-    private int netInStart;
-
-    /** Encrypted bytes produced and not yet sent; in write mode. */
-    private ByteBuffer netOut;
-
-    /** Decrypted bytes not yet read by the application; in write mode. */
-    private ByteBuffer appIn;
 
     /**
      * Application data a write with more to follow held back, too little for a whole record; in write mode. An empty
@@ -315,14 +280,9 @@ public final class TlsConnection implements Closeable {
         this.info = new ConnectionInfo(contextName, ids.incrementAndGet(), config.role(),
                 (remote != null) ? hostOf(remote) + ":" + remote.getPort() : null);
         this.events = new ConnectionEvents(config, this.info, this.observer);
-        // Input buffers start small, enough for handshake records, and grow to the session's sizes when a large
-        // record arrives: an idle connection costs little. SSLEngine.wrap wants a whole packet's room in its
-        // destination; the extra room lets a handshake flight of several records gather and leave in one write.
         SSLSession initial = engine.getSession();
         this.packetSize = initial.getPacketBufferSize();
-        this.netIn = buffers.acquire(Math.min(INITIAL_INPUT_BUFFER, initial.getPacketBufferSize()));
-        this.netOut = buffers.acquire(initial.getPacketBufferSize() + FLIGHT_ROOM);
-        this.appIn = buffers.acquire(Math.min(INITIAL_INPUT_BUFFER, initial.getApplicationBufferSize()));
+        this.buffers = new ConnectionBuffers(initial);
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -401,8 +361,8 @@ public final class TlsConnection implements Closeable {
         }
         try {
             while (true) {
-                if (this.appIn.position() > 0) {
-                    return deliver(destination);
+                if (this.buffers.appIn.position() > 0) {
+                    return this.buffers.deliver(destination);
                 }
                 if (this.closeNotifyReceived) {
                     return END_OF_STREAM;
@@ -505,10 +465,10 @@ public final class TlsConnection implements Closeable {
             }
             int packet = this.packetSize;
             if (this.held.position() + source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE
-                    && this.netOut.capacity() < 2 * packet) {
+                    && this.buffers.netOut.capacity() < 2 * packet) {
                 // A write of more than one record: with room for two, the records of a 16 KiB write (JSSE's TLS 1.3
                 // cuts it into 16367 + 17 bytes) leave in one transport write instead of two.
-                this.netOut = resize(this.netOut, 2 * packet);
+                this.buffers.resizeNetOut(2 * packet);
             }
             int taken = wrapData(source, moreFollows);
             if (!moreFollows) {
@@ -587,7 +547,7 @@ public final class TlsConnection implements Closeable {
     /** Appends the source to the held data; the caller made sure it fits in less than a record. */
     private void hold(ByteBuffer source) {
         if (this.held.capacity() < MAX_RECORD_DATA) {
-            this.held = buffers.acquire(MAX_RECORD_DATA);
+            this.held = ConnectionBuffers.pool.acquire(MAX_RECORD_DATA);
         }
         this.held.put(source);
         if (this.held.position() > this.heldFilled) {
@@ -638,7 +598,7 @@ public final class TlsConnection implements Closeable {
         if (this.held.position() > 0) {
             // Counted as written when taken; they never will be.
             this.bytesOut -= this.held.position();
-            wipe(this.held, this.heldFilled);
+            ConnectionBuffers.wipe(this.held, this.heldFilled);
             this.held.clear();
         }
     }
@@ -687,7 +647,7 @@ public final class TlsConnection implements Closeable {
      * @return the number of bytes
      */
     public int available() {
-        return this.appIn.position();
+        return this.buffers.appIn.position();
     }
 
     /**
@@ -696,7 +656,7 @@ public final class TlsConnection implements Closeable {
      * @return {@code true} when output is pending
      */
     public boolean hasPendingOutput() {
-        return this.netOut.position() > 0 || this.held.position() > 0;
+        return this.buffers.netOut.position() > 0 || this.held.position() > 0;
     }
 
     /**
@@ -1060,7 +1020,7 @@ public final class TlsConnection implements Closeable {
      * @return {@code true} after a hand-over
      */
     boolean exchangedBuffers() {
-        return this.exchangedBuffers;
+        return this.buffers.exchanged();
     }
 
     @Override
@@ -1412,30 +1372,19 @@ public final class TlsConnection implements Closeable {
 
     // ---------------------------------------------------------------- application data
 
-    private int deliver(ByteBuffer destination) {
-        this.appIn.flip();
-        int n = Math.min(this.appIn.remaining(), destination.remaining());
-        ByteBuffer slice = this.appIn.duplicate();
-        slice.limit(slice.position() + n);
-        destination.put(slice);
-        this.appIn.position(this.appIn.position() + n);
-        this.appIn.compact();
-        return n;
-    }
-
     /** Unwraps one record of application data; returns 1 on progress, or a want code. */
     private int unwrapApplicationData(ByteBuffer destination) throws IOException {
         if (lacksWholeRecord()) {
             return receive(false);
         }
-        boolean direct = this.appIn.position() == 0 && destination.remaining() >= DIRECT_UNWRAP_MINIMUM;
+        boolean direct = this.buffers.appIn.position() == 0 && destination.remaining() >= DIRECT_UNWRAP_MINIMUM;
         int recordType = recordType();
         SSLEngineResult result;
         try {
-            result = unwrap(direct ? destination : this.appIn);
+            result = unwrap(direct ? destination : this.buffers.appIn);
             if (direct && result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 direct = false;
-                result = unwrap(this.appIn);
+                result = unwrap(this.buffers.appIn);
             }
         }
         catch (SSLException ex) {
@@ -1545,9 +1494,9 @@ public final class TlsConnection implements Closeable {
 
     private @Nullable SSLEngineResult wrap(ByteBuffer[] sources) throws IOException {
         while (true) {
-            int before = this.netOut.position();
-            SSLEngineResult result = this.engine.wrap(sources, this.netOut);
-            int produced = this.netOut.position() - before;
+            int before = this.buffers.netOut.position();
+            SSLEngineResult result = this.engine.wrap(sources, this.buffers.netOut);
+            int produced = this.buffers.netOut.position() - before;
             if (produced > 0) {
                 observeOutbound(before, produced);
             }
@@ -1556,13 +1505,13 @@ public final class TlsConnection implements Closeable {
                     return result;
                 }
                 case BUFFER_OVERFLOW -> {
-                    if (this.netOut.position() > 0) {
+                    if (this.buffers.netOut.position() > 0) {
                         if (!flushOutput()) {
                             return null;
                         }
                     }
                     else {
-                        this.netOut = grow(this.netOut, this.engine.getSession().getPacketBufferSize());
+                        this.buffers.growNetOut(this.engine.getSession().getPacketBufferSize());
                     }
                 }
                 default -> throw new IllegalStateException("Unexpected wrap status " + result.getStatus());
@@ -1571,7 +1520,7 @@ public final class TlsConnection implements Closeable {
     }
 
     private SSLEngineResult unwrap() throws IOException {
-        return unwrap(this.appIn);
+        return unwrap(this.buffers.appIn);
     }
 
     /**
@@ -1581,35 +1530,35 @@ public final class TlsConnection implements Closeable {
      */
     private SSLEngineResult unwrap(ByteBuffer target) throws IOException {
         while (true) {
-            int end = this.netIn.position();
-            this.netIn.limit(end).position(this.netInStart);
+            int end = this.buffers.netIn.position();
+            this.buffers.netIn.limit(end).position(this.buffers.netInStart);
             SSLEngineResult result;
             try {
-                result = this.engine.unwrap(this.netIn, (target == this.appIn) ? this.appIn : target);
+                result = this.engine.unwrap(this.buffers.netIn, target);
             }
             finally {
-                this.netInStart = this.netIn.position();
-                this.netIn.limit(this.netIn.capacity()).position(end);
-                if (this.netInStart == end) {
-                    this.netIn.clear();
-                    this.netInStart = 0;
+                this.buffers.netInStart = this.buffers.netIn.position();
+                this.buffers.netIn.limit(this.buffers.netIn.capacity()).position(end);
+                if (this.buffers.netInStart == end) {
+                    this.buffers.netIn.clear();
+                    this.buffers.netInStart = 0;
                 }
             }
-            if (target == this.appIn && this.appIn.position() > this.appInFilled) {
-                this.appInFilled = this.appIn.position();
+            if (target == this.buffers.appIn) {
+                this.buffers.appInDecrypted();
             }
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 this.inboundClosed = true;
             }
-            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.appIn) {
+            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.buffers.appIn) {
                 if (result.bytesConsumed() > 0 && this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
                     this.events.debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed()
                             + " bytes into " + result.bytesProduced());
                 }
                 return result;
             }
-            this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
-            target = this.appIn;
+            this.buffers.growAppIn(this.engine.getSession().getApplicationBufferSize());
+            target = this.buffers.appIn;
         }
     }
 
@@ -1627,24 +1576,26 @@ public final class TlsConnection implements Closeable {
      * readable after encryption starts, so that an alert or a handshake message can be told from data.
      */
     private int recordType() {
-        return (this.netIn.position() > this.netInStart) ? this.netIn.get(this.netInStart) : -1;
+        ByteBuffer netIn = this.buffers.netIn;
+        int start = this.buffers.netInStart;
+        return (netIn.position() > start) ? netIn.get(start) : -1;
     }
 
     private boolean holdsPartOfRecordAtMost() {
-        int start = this.netInStart;
-        int held = this.netIn.position() - start;
+        int start = this.buffers.netInStart;
+        int held = this.buffers.netIn.position() - start;
         if (held == 0) {
             return true;
         }
-        int type = this.netIn.get(start);
+        int type = this.buffers.netIn.get(start);
         if (type < CONTENT_TYPE_CHANGE_CIPHER_SPEC || type > CONTENT_TYPE_HEARTBEAT) {
             return false;
         }
         if (held < HandshakeObserver.RECORD_HEADER_LENGTH) {
             return true;
         }
-        int length = ((this.netIn.get(start + 3) & 0xFF) << 8) | (this.netIn.get(start + 4) & 0xFF);
-        return this.netIn.get(start + 1) == 3 && length <= HandshakeObserver.MAX_RECORD_LENGTH
+        int length = ((this.buffers.netIn.get(start + 3) & 0xFF) << 8) | (this.buffers.netIn.get(start + 4) & 0xFF);
+        return this.buffers.netIn.get(start + 1) == 3 && length <= HandshakeObserver.MAX_RECORD_LENGTH
                 && held < HandshakeObserver.RECORD_HEADER_LENGTH + length;
     }
 
@@ -1659,35 +1610,28 @@ public final class TlsConnection implements Closeable {
         else {
             sendBeforeReading();
         }
-        if (this.netInStart > 0) {
-            // Only part of a record is left, at most: moved to the front to make room for the rest.
-            this.netIn.limit(this.netIn.position()).position(this.netInStart);
-            this.netIn.compact();
-            this.netInStart = 0;
-        }
-        if (!this.netIn.hasRemaining()) {
-            this.netIn = grow(this.netIn, this.engine.getSession().getPacketBufferSize());
+        // Only part of a record is left, at most: moved to the front to make room for the rest.
+        this.buffers.compactNetIn();
+        if (!this.buffers.netIn.hasRemaining()) {
+            this.buffers.growNetIn(this.engine.getSession().getPacketBufferSize());
         }
         if (handshaking && this.transport.isBlocking()) {
             long left = this.handshakeDeadlineNanos - System.nanoTime();
             this.transport.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
         }
-        int before = this.netIn.position();
+        int before = this.buffers.netIn.position();
         int n;
         try {
             ByteBuffer handedOver = (before == 0 && this.transport instanceof MemoryTransport memory)
-                    ? memory.exchangeInput(this.netIn) : null;
+                    ? memory.exchangeInput(this.buffers.netIn) : null;
             if (handedOver != null) {
-                this.netIn = handedOver;
-                this.exchangedBuffers = true;
+                this.buffers.netInHandedOver(handedOver);
                 n = handedOver.position();
             }
             else {
-                n = this.transport.read(this.netIn);
+                n = this.transport.read(this.buffers.netIn);
             }
-            if (this.netIn.position() > this.netInFilled) {
-                this.netInFilled = this.netIn.position();
-            }
+            this.buffers.netInReceived();
         }
         catch (SocketTimeoutException ex) {
             if (handshaking) {
@@ -1701,7 +1645,7 @@ public final class TlsConnection implements Closeable {
                 this.events.debug(TlsDebugListener.LEVEL_RECORD, "received " + n + " bytes");
             }
             if (!this.observer.done()) {
-                ByteBuffer received = this.netIn.duplicate();
+                ByteBuffer received = this.buffers.netIn.duplicate();
                 received.flip().position(before);
                 this.observer.inbound(received);
                 this.events.debugMessages();
@@ -1723,26 +1667,25 @@ public final class TlsConnection implements Closeable {
 
     /** Sends what netOut holds; returns false when a non-blocking transport took only part of it. */
     private boolean flushOutput() throws IOException {
-        if (this.netOut.position() == 0) {
+        if (this.buffers.netOut.position() == 0) {
             return true;
         }
         if (this.transport instanceof MemoryTransport memory) {
-            int bytes = this.netOut.position();
-            ByteBuffer empty = memory.exchangeOutput(this.netOut);
+            int bytes = this.buffers.netOut.position();
+            ByteBuffer empty = memory.exchangeOutput(this.buffers.netOut);
             if (empty != null) {
                 // The peer reads this very buffer, which is no longer ours: no copy in, no copy out.
-                this.netOut = empty;
-                this.exchangedBuffers = true;
+                this.buffers.netOutHandedOver(empty);
                 if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
                     this.events.debug(TlsDebugListener.LEVEL_RECORD, "handed over " + bytes + " bytes");
                 }
                 return true;
             }
         }
-        this.netOut.flip();
+        this.buffers.netOut.flip();
         try {
-            while (this.netOut.hasRemaining()) {
-                int n = this.transport.write(this.netOut);
+            while (this.buffers.netOut.hasRemaining()) {
+                int n = this.transport.write(this.buffers.netOut);
                 if (n == 0) {
                     return false;
                 }
@@ -1753,40 +1696,7 @@ public final class TlsConnection implements Closeable {
             return true;
         }
         finally {
-            this.netOut.compact();
-        }
-    }
-
-    private ByteBuffer grow(ByteBuffer buffer, int sessionSize) {
-        return resize(buffer, Math.max(buffer.capacity() * 2, buffer.position() + sessionSize));
-    }
-
-    /**
-     * Returns a buffer of the capacity, in write mode, holding what the buffer held, which goes back to the pool
-     * (wiped first when it may hold decrypted data).
-     */
-    private ByteBuffer resize(ByteBuffer buffer, int capacity) {
-        ByteBuffer resized = buffers.acquire(Math.max(capacity, buffer.position()));
-        buffer.flip();
-        resized.put(buffer);
-        if (buffer == this.netIn) {
-            wipe(buffer, this.netInFilled);
-            this.netInFilled = resized.position();
-        }
-        else if (buffer == this.appIn) {
-            wipe(buffer, this.appInFilled);
-            this.appInFilled = resized.position();
-        }
-        if (!this.exchangedBuffers || buffer == this.appIn) {
-            buffers.release(buffer);
-        }
-        return resized;
-    }
-
-    private static void wipe(ByteBuffer buffer, int filled) {
-        if (filled > 0 && buffer.hasArray()) {
-            Arrays.fill(buffer.array(), buffer.arrayOffset(), buffer.arrayOffset() + Math.min(filled,
-                    buffer.capacity()), (byte) 0);
+            this.buffers.netOut.compact();
         }
     }
 
@@ -1854,23 +1764,14 @@ public final class TlsConnection implements Closeable {
 
     /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
     private void releaseBuffers() {
-        wipe(this.appIn, this.appInFilled);
-        buffers.release(this.appIn);
-        wipe(this.held, this.heldFilled);
-        buffers.release(this.held);
+        this.buffers.release();
+        ConnectionBuffers.wipe(this.held, this.heldFilled);
+        ConnectionBuffers.pool.release(this.held);
         this.held = ByteBuffer.allocate(0);
-        if (!this.exchangedBuffers) {
-            wipe(this.netIn, this.netInFilled);
-            buffers.release(this.netIn);
-            buffers.release(this.netOut);
-        }
-        this.netIn = ByteBuffer.allocate(0);
-        this.netOut = ByteBuffer.allocate(0);
-        this.appIn = ByteBuffer.allocate(0);
     }
 
     private void observeOutbound(int offset, int length) {
-        ByteBuffer out = this.netOut;
+        ByteBuffer out = this.buffers.netOut;
         if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
             this.events.debug(TlsDebugListener.LEVEL_RECORD, "wrapped " + length + " bytes");
         }
@@ -1991,7 +1892,7 @@ public final class TlsConnection implements Closeable {
      * whether all of it left.
      */
     private boolean flushBounded() {
-        if (this.netOut.position() == 0) {
+        if (this.buffers.netOut.position() == 0) {
             return true;
         }
         ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
@@ -2025,13 +1926,13 @@ public final class TlsConnection implements Closeable {
             this.engine.closeOutbound();
             boolean encrypted = false;
             for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
-                int before = this.netOut.position();
+                int before = this.buffers.netOut.position();
                 SSLEngineResult result = wrap(EMPTY);
                 if (result == null) {
                     return null;
                 }
-                encrypted |= result.bytesProduced() > 0 && (this.netOut.position() - before != 7
-                        || this.netOut.get(before) != CONTENT_TYPE_ALERT);
+                encrypted |= result.bytesProduced() > 0 && (this.buffers.netOut.position() - before != 7
+                        || this.buffers.netOut.get(before) != CONTENT_TYPE_ALERT);
             }
             if (!flushBounded() || (this.sentAlert != TlsAlert.USER_CANCELED && !encrypted)) {
                 return null;
