@@ -109,14 +109,6 @@ public final class TlsConnection implements Closeable {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private static final int CONTENT_TYPE_CHANGE_CIPHER_SPEC = 20;
-
-    private static final int CONTENT_TYPE_ALERT = 21;
-
-    private static final int CONTENT_TYPE_HANDSHAKE = 22;
-
-    private static final int CONTENT_TYPE_HEARTBEAT = 24;
-
     /** Header, tag and padding bytes of a record beyond its data, at most: a guess that errs on the large side. */
     private static final int RECORD_OVERHEAD_ESTIMATE = 512;
 
@@ -148,6 +140,10 @@ public final class TlsConnection implements Closeable {
     private final ConnectionEvents events;
 
     private final ConnectionBuffers buffers;
+
+    private final HandshakeClock clock;
+
+    private final RecordLayer records;
 
     private final AtomicInteger tasksRunning = new AtomicInteger();
 
@@ -184,25 +180,10 @@ public final class TlsConnection implements Closeable {
     /** Reused for the wraps of held data followed by new data, so that they allocate nothing. */
     private final ByteBuffer[] heldThenSource = new ByteBuffer[2];
 
-    /** Reused for the wraps of one buffer, which JSSE would otherwise put in an array of its own each time. */
-    private final ByteBuffer[] oneSource = new ByteBuffer[1];
-
-    /**
-     * Whether an unwrap answered CLOSED: the engine's inbound side is done, which it then reports without any input.
-     * Kept here so that the data path never asks the engine's state behind its lock.
-     */
-    private boolean inboundClosed;
-
     /** The session's packet size, known again at each handshake's end: asked of JSSE once, not at each write. */
     private int packetSize;
 
     private HandshakeState state = HandshakeState.NEW;
-
-    private long handshakeStartNanos;
-
-    private long handshakeDeadlineNanos;
-
-    private Instant handshakeStart = Instant.EPOCH;
 
     private boolean renegotiating;
 
@@ -238,8 +219,6 @@ public final class TlsConnection implements Closeable {
     private long bytesOut;
 
     private @Nullable TlsException failure;
-
-    private @Nullable TlsAlert sentAlert;
 
     /** Bytes the last unwrap put straight into the application's buffer. */
     private int deliveredDirectly;
@@ -283,6 +262,9 @@ public final class TlsConnection implements Closeable {
         SSLSession initial = engine.getSession();
         this.packetSize = initial.getPacketBufferSize();
         this.buffers = new ConnectionBuffers(initial);
+        this.clock = new HandshakeClock(config.handshakeTimeout());
+        this.records = new RecordLayer(engine, transport, this.buffers, this.observer, this.clock, this.info,
+                this.events);
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -460,7 +442,7 @@ public final class TlsConnection implements Closeable {
         try {
             // A write without more to follow first sends what earlier writes left in netOut, and on a non-blocking
             // transport that cannot take it all takes no new data. With more to follow, new records join them.
-            if (!moreFollows && !flushOutput()) {
+            if (!moreFollows && !this.records.flushOutput()) {
                 return WANT_WRITE;
             }
             int packet = this.packetSize;
@@ -472,7 +454,7 @@ public final class TlsConnection implements Closeable {
             }
             int taken = wrapData(source, moreFollows);
             if (!moreFollows) {
-                flushOutput();
+                this.records.flushOutput();
             }
             this.bytesOut += taken;
             return (taken == 0 && source.hasRemaining()) ? WANT_WRITE : taken;
@@ -505,14 +487,14 @@ public final class TlsConnection implements Closeable {
             }
             SSLEngineResult result;
             if (heldBytes == 0) {
-                result = wrap(source);
+                result = this.records.wrap(source);
             }
             else {
                 this.held.flip();
                 this.heldThenSource[0] = this.held;
                 this.heldThenSource[1] = source;
                 try {
-                    result = wrap(this.heldThenSource);
+                    result = this.records.wrap(this.heldThenSource);
                 }
                 finally {
                     this.heldThenSource[0] = null;
@@ -560,7 +542,7 @@ public final class TlsConnection implements Closeable {
      * not take it all.
      */
     private boolean sendHeld() throws IOException {
-        return wrapHeld() & flushOutput();
+        return wrapHeld() & this.records.flushOutput();
     }
 
     /**
@@ -760,7 +742,7 @@ public final class TlsConnection implements Closeable {
             }
             this.engine.closeOutbound();
             while (!this.engine.isOutboundDone()) {
-                SSLEngineResult result = wrap(EMPTY);
+                SSLEngineResult result = this.records.wrap(EMPTY);
                 if (result == null) {
                     return WANT_WRITE;
                 }
@@ -773,7 +755,7 @@ public final class TlsConnection implements Closeable {
             this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
             this.state = this.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
         }
-        return flushOutput() ? 0 : WANT_WRITE;
+        return this.records.flushOutput() ? 0 : WANT_WRITE;
     }
 
     /**
@@ -1040,9 +1022,7 @@ public final class TlsConnection implements Closeable {
     }
 
     private void startHandshake(boolean renegotiation) throws TlsException {
-        this.handshakeStartNanos = System.nanoTime();
-        this.handshakeStart = Instant.now();
-        this.handshakeDeadlineNanos = this.handshakeStartNanos + this.config.handshakeTimeout().toNanos();
+        Instant started = this.clock.start();
         this.renegotiating = renegotiation;
         this.verificationFailed = false;
         this.handshakeUnconfirmed = false;
@@ -1051,7 +1031,7 @@ public final class TlsConnection implements Closeable {
             this.sessionIdBeforeRenegotiation = (this.session != null) ? this.session.id() : null;
         }
         this.events.debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
-        this.events.publish(new TlsEvent.HandshakeStarted(this.info, this.handshakeStart, renegotiation));
+        this.events.publish(new TlsEvent.HandshakeStarted(this.info, started, renegotiation));
         try {
             this.applicationReadTimeout = this.transport.readTimeout();
         }
@@ -1072,18 +1052,18 @@ public final class TlsConnection implements Closeable {
     private int driveHandshake(boolean timed) throws IOException {
         while (true) {
             if (timed) {
-                checkDeadline();
+                this.clock.check();
             }
             HandshakeStatus status = this.engine.getHandshakeStatus();
             switch (status) {
                 case NEED_WRAP -> {
                     // Wrapped records gather in netOut and leave as one write per flight: flushed before a read.
-                    SSLEngineResult result = wrap(EMPTY);
+                    SSLEngineResult result = this.records.wrap(EMPTY);
                     if (result == null) {
                         return WANT_WRITE;
                     }
                     if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                        flushOutput();
+                        this.records.flushOutput();
                         throw new TlsException(TlsError.HANDSHAKE_FAILURE, "The engine closed during the handshake");
                     }
                 }
@@ -1105,7 +1085,7 @@ public final class TlsConnection implements Closeable {
                     }
                 }
                 case FINISHED, NOT_HANDSHAKING -> {
-                    return flushOutput() ? 0 : WANT_WRITE;
+                    return this.records.flushOutput() ? 0 : WANT_WRITE;
                 }
                 default -> throw new IllegalStateException("Unknown handshake status " + status);
             }
@@ -1113,24 +1093,24 @@ public final class TlsConnection implements Closeable {
     }
 
     private int unwrapHandshake(boolean timed) throws IOException {
-        if (lacksWholeRecord()) {
+        if (this.records.lacksWholeRecord()) {
             return receive(timed);
         }
         SSLEngineResult result;
         if (this.renegotiating) {
-            int recordType = recordType();
+            int recordType = this.records.recordType();
             try {
-                result = unwrap();
+                result = this.records.unwrap();
             }
             catch (SSLException ex) {
-                if (recordType != CONTENT_TYPE_ALERT) {
+                if (recordType != RecordLayer.CONTENT_TYPE_ALERT) {
                     throw ex;
                 }
                 return alertDuringRenegotiation(ex);
             }
         }
         else {
-            result = unwrap();
+            result = this.records.unwrap();
         }
         if (this.renegotiating && result.getStatus() == SSLEngineResult.Status.CLOSED
                 && this.engine.isInboundDone()) {
@@ -1145,7 +1125,7 @@ public final class TlsConnection implements Closeable {
                 return receive(timed);
             }
             case CLOSED -> {
-                flushOutput();
+                this.records.flushOutput();
                 if (this.engine.isInboundDone()) {
                     this.closeNotifyReceived = true;
                 }
@@ -1183,7 +1163,7 @@ public final class TlsConnection implements Closeable {
      */
     private int peerClosedDuringRenegotiation() {
         this.closeNotifyReceived = true;
-        this.inboundClosed = true;
+        this.records.inboundClosed();
         this.renegotiating = false;
         this.state = HandshakeState.CLOSED;
         resetReadTimeout();
@@ -1232,7 +1212,7 @@ public final class TlsConnection implements Closeable {
             refuseRenegotiationInEngine();
         }
         resetReadTimeout();
-        Duration duration = Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos);
+        Duration duration = this.clock.elapsed();
         if (this.events.debugs(TlsDebugListener.LEVEL_STATE)) {
             this.events.debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.kinds + " "
                     + established.getProtocol() + " " + established.getCipherSuite() + " in " + duration.toMillis()
@@ -1351,14 +1331,7 @@ public final class TlsConnection implements Closeable {
      */
     private boolean raiseTaskFailure() throws IOException {
         this.tasksRan = false;
-        return wrap(EMPTY) != null;
-    }
-
-    private void checkDeadline() throws TlsException {
-        if (System.nanoTime() - this.handshakeDeadlineNanos > 0) {
-            throw new TlsException(TlsError.TIMEOUT, "The handshake did not complete within "
-                    + this.config.handshakeTimeout().toMillis() + " ms");
-        }
+        return this.records.wrap(EMPTY) != null;
     }
 
     private void resetReadTimeout() {
@@ -1374,21 +1347,21 @@ public final class TlsConnection implements Closeable {
 
     /** Unwraps one record of application data; returns 1 on progress, or a want code. */
     private int unwrapApplicationData(ByteBuffer destination) throws IOException {
-        if (lacksWholeRecord()) {
+        if (this.records.lacksWholeRecord()) {
             return receive(false);
         }
         boolean direct = this.buffers.appIn.position() == 0 && destination.remaining() >= DIRECT_UNWRAP_MINIMUM;
-        int recordType = recordType();
+        int recordType = this.records.recordType();
         SSLEngineResult result;
         try {
-            result = unwrap(direct ? destination : this.buffers.appIn);
+            result = this.records.unwrap(direct ? destination : this.buffers.appIn);
             if (direct && result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 direct = false;
-                result = unwrap(this.buffers.appIn);
+                result = this.records.unwrap(this.buffers.appIn);
             }
         }
         catch (SSLException ex) {
-            if (recordType == CONTENT_TYPE_HANDSHAKE && this.engineRefusesRenegotiation) {
+            if (recordType == RecordLayer.CONTENT_TYPE_HANDSHAKE && this.engineRefusesRenegotiation) {
                 throw refusedPeerRenegotiation(ex);
             }
             throw ex;
@@ -1478,226 +1451,22 @@ public final class TlsConnection implements Closeable {
 
     // ---------------------------------------------------------------- engine and transport
 
-    /**
-     * Wraps into netOut, making room by flushing or growing it; returns null when a non-blocking transport cannot
-     * take the pending output.
-     */
-    private @Nullable SSLEngineResult wrap(ByteBuffer source) throws IOException {
-        this.oneSource[0] = source;
-        try {
-            return wrap(this.oneSource);
-        }
-        finally {
-            this.oneSource[0] = null;
-        }
-    }
-
-    private @Nullable SSLEngineResult wrap(ByteBuffer[] sources) throws IOException {
-        while (true) {
-            int before = this.buffers.netOut.position();
-            SSLEngineResult result = this.engine.wrap(sources, this.buffers.netOut);
-            int produced = this.buffers.netOut.position() - before;
-            if (produced > 0) {
-                observeOutbound(before, produced);
-            }
-            switch (result.getStatus()) {
-                case OK, CLOSED -> {
-                    return result;
-                }
-                case BUFFER_OVERFLOW -> {
-                    if (this.buffers.netOut.position() > 0) {
-                        if (!flushOutput()) {
-                            return null;
-                        }
-                    }
-                    else {
-                        this.buffers.growNetOut(this.engine.getSession().getPacketBufferSize());
-                    }
-                }
-                default -> throw new IllegalStateException("Unexpected wrap status " + result.getStatus());
-            }
-        }
-    }
-
-    private SSLEngineResult unwrap() throws IOException {
-        return unwrap(this.buffers.appIn);
-    }
-
-    /**
-     * Unwraps one record into the target: the application's own buffer when it is empty-handed and large enough,
-     * which saves copying the data through appIn, or appIn, which grows when a record does not fit. An overflow of
-     * the application's buffer is returned, for the caller to retry into appIn.
-     */
-    private SSLEngineResult unwrap(ByteBuffer target) throws IOException {
-        while (true) {
-            int end = this.buffers.netIn.position();
-            this.buffers.netIn.limit(end).position(this.buffers.netInStart);
-            SSLEngineResult result;
-            try {
-                result = this.engine.unwrap(this.buffers.netIn, target);
-            }
-            finally {
-                this.buffers.netInStart = this.buffers.netIn.position();
-                this.buffers.netIn.limit(this.buffers.netIn.capacity()).position(end);
-                if (this.buffers.netInStart == end) {
-                    this.buffers.netIn.clear();
-                    this.buffers.netInStart = 0;
-                }
-            }
-            if (target == this.buffers.appIn) {
-                this.buffers.appInDecrypted();
-            }
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                this.inboundClosed = true;
-            }
-            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.buffers.appIn) {
-                if (result.bytesConsumed() > 0 && this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    this.events.debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed()
-                            + " bytes into " + result.bytesProduced());
-                }
-                return result;
-            }
-            this.buffers.growAppIn(this.engine.getSession().getApplicationBufferSize());
-            target = this.buffers.appIn;
-        }
-    }
-
-    /**
-     * Whether netIn surely holds no whole record, so that asking the engine would only cost an underflow: it is empty,
-     * or starts with a TLS record header whose record has not fully arrived. Bytes that do not look like a TLS record
-     * go to the engine, which rejects them, and so does everything once the engine's inbound side is closed.
-     */
-    private boolean lacksWholeRecord() {
-        return holdsPartOfRecordAtMost() && !this.inboundClosed;
-    }
-
-    /**
-     * The content type of the next record in netIn, or -1 when none has begun: in TLS 1.2 the record header stays
-     * readable after encryption starts, so that an alert or a handshake message can be told from data.
-     */
-    private int recordType() {
-        ByteBuffer netIn = this.buffers.netIn;
-        int start = this.buffers.netInStart;
-        return (netIn.position() > start) ? netIn.get(start) : -1;
-    }
-
-    private boolean holdsPartOfRecordAtMost() {
-        int start = this.buffers.netInStart;
-        int held = this.buffers.netIn.position() - start;
-        if (held == 0) {
-            return true;
-        }
-        int type = this.buffers.netIn.get(start);
-        if (type < CONTENT_TYPE_CHANGE_CIPHER_SPEC || type > CONTENT_TYPE_HEARTBEAT) {
-            return false;
-        }
-        if (held < HandshakeObserver.RECORD_HEADER_LENGTH) {
-            return true;
-        }
-        int length = ((this.buffers.netIn.get(start + 3) & 0xFF) << 8) | (this.buffers.netIn.get(start + 4) & 0xFF);
-        return this.buffers.netIn.get(start + 1) == 3 && length <= HandshakeObserver.MAX_RECORD_LENGTH
-                && held < HandshakeObserver.RECORD_HEADER_LENGTH + length;
-    }
-
     /** Reads from the transport after an underflow; returns 1 on progress or a want code. */
     private int receive(boolean handshaking) throws IOException {
         // A handshake flight may still sit in netOut: the peer answers nothing until it has it.
         if (handshaking) {
-            if (!flushOutput()) {
+            if (!this.records.flushOutput()) {
                 return WANT_WRITE;
             }
         }
         else {
             sendBeforeReading();
         }
-        // Only part of a record is left, at most: moved to the front to make room for the rest.
-        this.buffers.compactNetIn();
-        if (!this.buffers.netIn.hasRemaining()) {
-            this.buffers.growNetIn(this.engine.getSession().getPacketBufferSize());
+        int progress = this.records.receive(handshaking);
+        if (progress == WANT_READ && handshaking) {
+            this.clock.check();
         }
-        if (handshaking && this.transport.isBlocking()) {
-            long left = this.handshakeDeadlineNanos - System.nanoTime();
-            this.transport.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
-        }
-        int before = this.buffers.netIn.position();
-        int n;
-        try {
-            ByteBuffer handedOver = (before == 0 && this.transport instanceof MemoryTransport memory)
-                    ? memory.exchangeInput(this.buffers.netIn) : null;
-            if (handedOver != null) {
-                this.buffers.netInHandedOver(handedOver);
-                n = handedOver.position();
-            }
-            else {
-                n = this.transport.read(this.buffers.netIn);
-            }
-            this.buffers.netInReceived();
-        }
-        catch (SocketTimeoutException ex) {
-            if (handshaking) {
-                throw new TlsException(TlsError.TIMEOUT, "The handshake did not complete within "
-                        + this.config.handshakeTimeout().toMillis() + " ms", ex);
-            }
-            throw new ReadTimeoutException(this.transport.readTimeout(), ex);
-        }
-        if (n > 0) {
-            if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
-                this.events.debug(TlsDebugListener.LEVEL_RECORD, "received " + n + " bytes");
-            }
-            if (!this.observer.done()) {
-                ByteBuffer received = this.buffers.netIn.duplicate();
-                received.flip().position(before);
-                this.observer.inbound(received);
-                this.events.debugMessages();
-            }
-            return 1;
-        }
-        if (n == 0) {
-            if (handshaking) {
-                checkDeadline();
-            }
-            return WANT_READ;
-        }
-        String violation = this.observer.protocolViolation();
-        throw new TlsException(TlsError.CONN_EOF, handshaking
-                ? "The peer closed the connection during the handshake"
-                        + ((violation != null) ? "; it does not speak TLS: " + violation : "")
-                : "The peer closed the connection without close_notify: the data may be truncated");
-    }
-
-    /** Sends what netOut holds; returns false when a non-blocking transport took only part of it. */
-    private boolean flushOutput() throws IOException {
-        if (this.buffers.netOut.position() == 0) {
-            return true;
-        }
-        if (this.transport instanceof MemoryTransport memory) {
-            int bytes = this.buffers.netOut.position();
-            ByteBuffer empty = memory.exchangeOutput(this.buffers.netOut);
-            if (empty != null) {
-                // The peer reads this very buffer, which is no longer ours: no copy in, no copy out.
-                this.buffers.netOutHandedOver(empty);
-                if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    this.events.debug(TlsDebugListener.LEVEL_RECORD, "handed over " + bytes + " bytes");
-                }
-                return true;
-            }
-        }
-        this.buffers.netOut.flip();
-        try {
-            while (this.buffers.netOut.hasRemaining()) {
-                int n = this.transport.write(this.buffers.netOut);
-                if (n == 0) {
-                    return false;
-                }
-                if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    this.events.debug(TlsDebugListener.LEVEL_RECORD, "sent " + n + " bytes");
-                }
-            }
-            return true;
-        }
-        finally {
-            this.buffers.netOut.compact();
-        }
+        return progress;
     }
 
     /**
@@ -1770,29 +1539,6 @@ public final class TlsConnection implements Closeable {
         this.held = ByteBuffer.allocate(0);
     }
 
-    private void observeOutbound(int offset, int length) {
-        ByteBuffer out = this.buffers.netOut;
-        if (this.events.debugs(TlsDebugListener.LEVEL_RECORD)) {
-            this.events.debug(TlsDebugListener.LEVEL_RECORD, "wrapped " + length + " bytes");
-        }
-        if (length >= 7 && out.get(offset) == CONTENT_TYPE_ALERT && out.getShort(offset + 3) == 2) {
-            // A plaintext alert record: the alert this side sends, readable before encryption starts.
-            int level = out.get(offset + 5);
-            TlsAlert.ofCode(out.get(offset + 6) & 0xFF).ifPresent((alert) -> {
-                if (alert != TlsAlert.CLOSE_NOTIFY) {
-                    this.sentAlert = alert;
-                    this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, level == 2));
-                }
-            });
-        }
-        if (!this.observer.done()) {
-            ByteBuffer produced = out.duplicate();
-            produced.limit(offset + length).position(offset);
-            this.observer.outbound(produced);
-            this.events.debugMessages();
-        }
-    }
-
     // ---------------------------------------------------------------- failures
 
     private void checkNotFailed() throws TlsException {
@@ -1825,10 +1571,11 @@ public final class TlsConnection implements Closeable {
         if (FailureTranslation.findCause(failure, SSLException.class) != null) {
             flushAlert();
             TlsAlert alert = failure.alert().orElse(null);
-            if (alert != null && this.sentAlert == null && failure.error() != TlsError.FATAL_ALERT_RECEIVED) {
+            if (alert != null && this.records.sentAlert() == null
+                    && failure.error() != TlsError.FATAL_ALERT_RECEIVED) {
                 // An alert encrypted under this connection's keys, which observeOutbound could not read: the one
                 // translateSsl learnt from the engine's exception.
-                this.sentAlert = alert;
+                this.records.alertSent(alert);
                 this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert " + alert.rfcName());
                 this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, true));
             }
@@ -1840,8 +1587,9 @@ public final class TlsConnection implements Closeable {
             closeTransportQuietly();
         }
         TlsException reported = failure;
-        if (failure.alert().isEmpty() && this.sentAlert != null) {
-            reported = new TlsException(failure.error(), failure.getMessage(), this.sentAlert, failure.getCause());
+        if (failure.alert().isEmpty() && this.records.sentAlert() != null) {
+            reported = new TlsException(failure.error(), failure.getMessage(), this.records.sentAlert(),
+                    failure.getCause());
             this.failure = reported;
         }
         this.events.debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
@@ -1852,7 +1600,7 @@ public final class TlsConnection implements Closeable {
                     : Set.of();
             this.events.publish(new TlsEvent.HandshakeFailed(this.info, Instant.now(), reported.error(),
                     reported.alert().orElse(null), reported.getMessage(), flags, this.observer.clientHello(),
-                    Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos), refusedAfterCompletion));
+                    this.clock.elapsed(), refusedAfterCompletion));
         }
         return reported;
     }
@@ -1898,7 +1646,7 @@ public final class TlsConnection implements Closeable {
         ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
                 this::abortTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
         try {
-            return flushOutput();
+            return this.records.flushOutput();
         }
         catch (IOException | RuntimeException ex) {
             // The peer may be gone already: the failure being reported matters more than its alert.
@@ -1927,14 +1675,14 @@ public final class TlsConnection implements Closeable {
             boolean encrypted = false;
             for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
                 int before = this.buffers.netOut.position();
-                SSLEngineResult result = wrap(EMPTY);
+                SSLEngineResult result = this.records.wrap(EMPTY);
                 if (result == null) {
                     return null;
                 }
                 encrypted |= result.bytesProduced() > 0 && (this.buffers.netOut.position() - before != 7
-                        || this.buffers.netOut.get(before) != CONTENT_TYPE_ALERT);
+                        || this.buffers.netOut.get(before) != RecordLayer.CONTENT_TYPE_ALERT);
             }
-            if (!flushBounded() || (this.sentAlert != TlsAlert.USER_CANCELED && !encrypted)) {
+            if (!flushBounded() || (this.records.sentAlert() != TlsAlert.USER_CANCELED && !encrypted)) {
                 return null;
             }
         }
@@ -1942,11 +1690,11 @@ public final class TlsConnection implements Closeable {
             this.events.debug(TlsDebugListener.LEVEL_ERROR, "user_canceled not sent: " + ex.getMessage());
             return null;
         }
-        if (this.sentAlert != TlsAlert.USER_CANCELED) {
+        if (this.records.sentAlert() != TlsAlert.USER_CANCELED) {
             // Encrypted, so observeOutbound could not read it: JSSE sends it in this state all the same.
             this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert user_canceled");
             this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.USER_CANCELED, false));
-            this.sentAlert = TlsAlert.USER_CANCELED;
+            this.records.alertSent(TlsAlert.USER_CANCELED);
         }
         return TlsAlert.USER_CANCELED;
     }
@@ -1970,7 +1718,7 @@ public final class TlsConnection implements Closeable {
             // (TransportContext.initiateOutboundClose). The peer learns at once that the handshake ended, not why.
             this.engine.closeOutbound();
             for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
-                if (wrap(EMPTY) == null) {
+                if (this.records.wrap(EMPTY) == null) {
                     break;
                 }
             }
@@ -2009,11 +1757,14 @@ public final class TlsConnection implements Closeable {
         String violation = this.observer.protocolViolation();
         if (violation != null) {
             return new TlsException(TlsError.INVALID_RECORD, "The peer does not speak TLS: " + violation + " ("
-                    + message + ")", this.sentAlert, ex);
+                    + message + ")", this.records.sentAlert(), ex);
         }
         // The alert read off the wire when it was plaintext, else the one the exception tells of.
-        TlsAlert sent = (this.sentAlert != null) ? this.sentAlert : FailureTranslation.alertOfEngineFailure(ex,
-                message, this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING);
+        TlsAlert sent = this.records.sentAlert();
+        if (sent == null) {
+            sent = FailureTranslation.alertOfEngineFailure(ex, message, this.state == HandshakeState.HANDSHAKING
+                    || this.state == HandshakeState.RENEGOTIATING);
+        }
         if (message.contains("close_notify during handshake")) {
             // JSSE reports the peer's close_notify during a handshake only in its message (Alert.AlertConsumer),
             // with an unexpected_message of its own: the peer ended the connection, as an end of stream would.
