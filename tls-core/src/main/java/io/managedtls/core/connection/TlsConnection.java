@@ -118,15 +118,6 @@ public final class TlsConnection implements Closeable {
     /** The most application data a TLS record carries, 2^14 bytes; JSSE's TLS 1.3 records carry 17 bytes less. */
     private static final int MAX_RECORD_DATA = 16384;
 
-    /** A flag of {@link #activity}: the connection was closed, its buffers go back when no operation runs. */
-    private static final int CLOSE_REQUESTED = 1 << 30;
-
-    /** A flag of {@link #activity}: the buffers went back to the pool. */
-    private static final int RELEASED = 1 << 29;
-
-    /** The bits of {@link #activity} that count the operations in progress. */
-    private static final int OPERATIONS = RELEASED - 1;
-
     private final TlsConfig config;
 
     private final SSLEngine engine;
@@ -139,6 +130,8 @@ public final class TlsConnection implements Closeable {
 
     private final ConnectionEvents events;
 
+    private final OperationGate gate = new OperationGate();
+
     private final ConnectionBuffers buffers;
 
     private final HandshakeClock clock;
@@ -149,22 +142,6 @@ public final class TlsConnection implements Closeable {
 
     /** Whether delegated tasks ran since the engine was last asked to raise what they failed with. */
     private boolean tasksRan;
-
-    /**
-     * The operations in progress, with the flags of a close: the buffers go back to the pool only once the close and
-     * every operation have ended, so that an application that closes a connection from another thread than the one
-     * reading it never has a buffer reused under a running operation, nor touched by two threads.
-     */
-    private final AtomicInteger activity = new AtomicInteger();
-
-    /** Set first thing by close(): no operation starts after it. */
-    private volatile boolean closing;
-
-    /** The thread of the latest operation, published by the activity counter. */
-    private @Nullable Thread driver;
-
-    /** What a close during an operation left to do; written before, and read after, the counter's updates. */
-    private DeferredClose deferredClose = DeferredClose.NONE;
 
     /**
      * Application data a write with more to follow held back, too little for a whole record; in write mode. An empty
@@ -785,32 +762,28 @@ public final class TlsConnection implements Closeable {
      */
     @Override
     public void close() {
-        this.closing = true;
-        int activityNow = this.activity.incrementAndGet();
-        boolean alone = (activityNow & OPERATIONS) == 1;
         try {
-            if ((activityNow & RELEASED) != 0) {
-                // An earlier close has finished, or finishes on another thread (bounded by its own watchdog): the
-                // engine and the buffers are its alone.
-                return;
-            }
-            if (alone) {
-                closeNow();
-            }
-            else if (this.driver == Thread.currentThread()) {
-                // A listener of the running operation closes: the whole close runs when that operation ends.
-                this.deferredClose = DeferredClose.CLEAN;
-            }
-            else {
-                // Another thread's operation runs, a read blocked on the transport most likely: ending the transport
-                // wakes it, and the rest of the close is left to the last one out, so that the buffers and the
-                // engine never have two users.
-                this.deferredClose = DeferredClose.ABORT;
-                abortTransportQuietly();
+            switch (this.gate.beginClose()) {
+                case FINISHED_ALREADY -> {
+                    // An earlier close has finished, or finishes on another thread (bounded by its own watchdog): the
+                    // engine and the buffers are its alone.
+                }
+                case ALONE -> closeNow();
+                case WITHIN_OPERATION -> {
+                    // A listener of the running operation closes: the whole close runs when that operation ends.
+                    this.gate.defer(OperationGate.DeferredClose.CLEAN);
+                }
+                case DURING_OPERATION -> {
+                    // Another thread's operation runs, a read blocked on the transport most likely: ending the
+                    // transport wakes it, and the rest of the close is left to the last one out, so that the buffers
+                    // and the engine never have two users.
+                    this.gate.defer(OperationGate.DeferredClose.ABORT);
+                    abortTransportQuietly();
+                }
             }
         }
         finally {
-            this.activity.getAndAccumulate(CLOSE_REQUESTED, (current, flag) -> current | flag);
+            this.gate.endClose();
             exit();
         }
     }
@@ -993,7 +966,7 @@ public final class TlsConnection implements Closeable {
      * @return {@code true} when released
      */
     boolean buffersReleased() {
-        return (this.activity.get() & RELEASED) != 0;
+        return this.gate.released();
     }
 
     /**
@@ -1470,10 +1443,7 @@ public final class TlsConnection implements Closeable {
     }
 
     /**
-     * Counts an operation in; every public operation that touches the buffers runs between enter and exit. Once a
-     * close has begun no operation gets in: the closing flag is written before the close counts itself in and read
-     * after an operation counts itself in, so that either the close sees the operation or the operation sees the
-     * close.
+     * Counts an operation in; every public operation that touches the buffers runs between enter and exit.
      * @throws TlsException with the earlier failure, or {@link TlsError#BAD_INPUT_DATA} when closed
      */
     private void enter() throws TlsException {
@@ -1483,14 +1453,11 @@ public final class TlsConnection implements Closeable {
     }
 
     private boolean tryEnter() {
-        // Published by the increment that follows, for a close on another thread to tell itself from the driver.
-        this.driver = Thread.currentThread();
-        this.activity.incrementAndGet();
-        if (this.closing) {
-            exit();
-            return false;
+        if (this.gate.tryEnter()) {
+            return true;
         }
-        return true;
+        exit();
+        return false;
     }
 
     /**
@@ -1499,13 +1466,12 @@ public final class TlsConnection implements Closeable {
      * and gives the buffers back.
      */
     private void exit() {
-        if (this.activity.decrementAndGet() == CLOSE_REQUESTED
-                && this.activity.compareAndSet(CLOSE_REQUESTED, CLOSE_REQUESTED | RELEASED)) {
-            DeferredClose deferred = this.deferredClose;
-            if (deferred == DeferredClose.CLEAN) {
+        if (this.gate.exit()) {
+            OperationGate.DeferredClose deferred = this.gate.deferredClose();
+            if (deferred == OperationGate.DeferredClose.CLEAN) {
                 closeNow();
             }
-            else if (deferred == DeferredClose.ABORT) {
+            else if (deferred == OperationGate.DeferredClose.ABORT) {
                 if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
                     // The transport ended already: no user_canceled left, so none is reported.
                     fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during "
@@ -1515,20 +1481,6 @@ public final class TlsConnection implements Closeable {
             }
             releaseBuffers();
         }
-    }
-
-    /** What a close that came during an operation left for that operation's end. */
-    private enum DeferredClose {
-
-        /** Nothing: the close ran whole. */
-        NONE,
-
-        /** A listener on the driving thread closed: close_notify and all, once the operation ends. */
-        CLEAN,
-
-        /** Another thread closed and ended the transport: the rest of the close, without touching the engine. */
-        ABORT
-
     }
 
     /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
