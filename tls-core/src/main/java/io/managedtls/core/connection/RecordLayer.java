@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class RecordLayer {
 
+    /** Nothing to wrap: what the engine makes of its own, handshake messages and alerts. */
+    static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     static final int CONTENT_TYPE_CHANGE_CIPHER_SPEC = 20;
 
     static final int CONTENT_TYPE_ALERT = 21;

@@ -107,16 +107,11 @@ public final class TlsConnection implements Closeable {
 
     private static final AtomicLong ids = new AtomicLong();
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
     /** Header, tag and padding bytes of a record beyond its data, at most: a guess that errs on the large side. */
     private static final int RECORD_OVERHEAD_ESTIMATE = 512;
 
     /** Below this room a read goes through appIn; a full TLS record's plaintext is 16 KiB. */
     private static final int DIRECT_UNWRAP_MINIMUM = 16384;
-
-    /** The most application data a TLS record carries, 2^14 bytes; JSSE's TLS 1.3 records carry 17 bytes less. */
-    private static final int MAX_RECORD_DATA = 16384;
 
     private final TlsConfig config;
 
@@ -138,24 +133,12 @@ public final class TlsConnection implements Closeable {
 
     private final RecordLayer records;
 
+    private final HeldWrites held;
+
     private final AtomicInteger tasksRunning = new AtomicInteger();
 
     /** Whether delegated tasks ran since the engine was last asked to raise what they failed with. */
     private boolean tasksRan;
-
-    /**
-     * Application data a write with more to follow held back, too little for a whole record; in write mode. An empty
-     * buffer until the first such write, then pooled and wiped as appIn.
-     */
-    private ByteBuffer held = ByteBuffer.allocate(0);
-
-    private int heldFilled;
-
-    /** The application data JSSE puts in a whole record, learnt from the first wrap that had more than that. */
-    private int recordDataSize = MAX_RECORD_DATA;
-
-    /** Reused for the wraps of held data followed by new data, so that they allocate nothing. */
-    private final ByteBuffer[] heldThenSource = new ByteBuffer[2];
 
     /** The session's packet size, known again at each handshake's end: asked of JSSE once, not at each write. */
     private int packetSize;
@@ -193,7 +176,8 @@ public final class TlsConnection implements Closeable {
 
     private long bytesIn;
 
-    private long bytesOut;
+    /** Application bytes the writes took, held ones included: bytesOut() leaves out those dropped since. */
+    private long bytesTaken;
 
     private @Nullable TlsException failure;
 
@@ -242,6 +226,7 @@ public final class TlsConnection implements Closeable {
         this.clock = new HandshakeClock(config.handshakeTimeout());
         this.records = new RecordLayer(engine, transport, this.buffers, this.observer, this.clock, this.info,
                 this.events);
+        this.held = new HeldWrites(this.records, this.info);
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -423,17 +408,17 @@ public final class TlsConnection implements Closeable {
                 return WANT_WRITE;
             }
             int packet = this.packetSize;
-            if (this.held.position() + source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE
+            if (this.held.bytes() + source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE
                     && this.buffers.netOut.capacity() < 2 * packet) {
                 // A write of more than one record: with room for two, the records of a 16 KiB write (JSSE's TLS 1.3
                 // cuts it into 16367 + 17 bytes) leave in one transport write instead of two.
                 this.buffers.resizeNetOut(2 * packet);
             }
-            int taken = wrapData(source, moreFollows);
+            int taken = this.held.wrap(source, moreFollows);
             if (!moreFollows) {
                 this.records.flushOutput();
             }
-            this.bytesOut += taken;
+            this.bytesTaken += taken;
             return (taken == 0 && source.hasRemaining()) ? WANT_WRITE : taken;
         }
         catch (TlsException ex) {
@@ -441,76 +426,6 @@ public final class TlsConnection implements Closeable {
         }
         catch (IOException | RuntimeException ex) {
             throw fail(translate(ex));
-        }
-    }
-
-    /**
-     * Wraps the held data, then the source, into netOut; with more to follow, stops before a last record that would
-     * not be whole and holds the rest. Returns the bytes taken from the source; wrap() sends what netOut holds when
-     * the next record does not fit, and a non-blocking transport that takes none of it ends the loop early.
-     */
-    private int wrapData(ByteBuffer source, boolean moreFollows) throws IOException {
-        int taken = 0;
-        while (true) {
-            int heldBytes = this.held.position();
-            int waiting = heldBytes + source.remaining();
-            if (waiting == 0) {
-                return taken;
-            }
-            if (moreFollows && waiting < this.recordDataSize) {
-                taken += source.remaining();
-                hold(source);
-                return taken;
-            }
-            SSLEngineResult result;
-            if (heldBytes == 0) {
-                result = this.records.wrap(source);
-            }
-            else {
-                this.held.flip();
-                this.heldThenSource[0] = this.held;
-                this.heldThenSource[1] = source;
-                try {
-                    result = this.records.wrap(this.heldThenSource);
-                }
-                finally {
-                    this.heldThenSource[0] = null;
-                    this.heldThenSource[1] = null;
-                    this.held.compact();
-                }
-            }
-            if (result == null) {
-                return taken;
-            }
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                // The engine's outbound side closed (a TLS 1.2 peer's close_notify closes both): nothing more leaves.
-                discardHeld();
-                if (source.hasRemaining()) {
-                    throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
-                }
-                return taken;
-            }
-            int consumed = result.bytesConsumed();
-            if (consumed == 0 && result.bytesProduced() == 0) {
-                // The engine takes no data now (a handshake waits for its tasks): the rest waits for a later call.
-                return taken;
-            }
-            taken += Math.max(0, consumed - heldBytes);
-            if (consumed > 0 && consumed < waiting) {
-                // The engine stopped at a whole record: its size, which may be less than 2^14.
-                this.recordDataSize = consumed;
-            }
-        }
-    }
-
-    /** Appends the source to the held data; the caller made sure it fits in less than a record. */
-    private void hold(ByteBuffer source) {
-        if (this.held.capacity() < MAX_RECORD_DATA) {
-            this.held = ConnectionBuffers.pool.acquire(MAX_RECORD_DATA);
-        }
-        this.held.put(source);
-        if (this.held.position() > this.heldFilled) {
-            this.heldFilled = this.held.position();
         }
     }
 
@@ -545,21 +460,11 @@ public final class TlsConnection implements Closeable {
      * be, for want of room or because a renegotiation runs.
      */
     private boolean wrapHeld() throws IOException {
-        if (this.held.position() > 0 && (this.state == HandshakeState.ESTABLISHED
+        if (this.held.bytes() > 0 && (this.state == HandshakeState.ESTABLISHED
                 || this.state == HandshakeState.CLOSING)) {
-            wrapData(EMPTY, false);
+            this.held.wrap(RecordLayer.EMPTY, false);
         }
-        return this.held.position() == 0;
-    }
-
-    /** Drops held data that can no longer be sent, wiping it. */
-    private void discardHeld() {
-        if (this.held.position() > 0) {
-            // Counted as written when taken; they never will be.
-            this.bytesOut -= this.held.position();
-            ConnectionBuffers.wipe(this.held, this.heldFilled);
-            this.held.clear();
-        }
+        return this.held.bytes() == 0;
     }
 
     /**
@@ -615,7 +520,7 @@ public final class TlsConnection implements Closeable {
      * @return {@code true} when output is pending
      */
     public boolean hasPendingOutput() {
-        return this.buffers.netOut.position() > 0 || this.held.position() > 0;
+        return this.buffers.netOut.position() > 0 || this.held.bytes() > 0;
     }
 
     /**
@@ -719,7 +624,7 @@ public final class TlsConnection implements Closeable {
             }
             this.engine.closeOutbound();
             while (!this.engine.isOutboundDone()) {
-                SSLEngineResult result = this.records.wrap(EMPTY);
+                SSLEngineResult result = this.records.wrap(RecordLayer.EMPTY);
                 if (result == null) {
                     return WANT_WRITE;
                 }
@@ -740,11 +645,11 @@ public final class TlsConnection implements Closeable {
      * is wrapped between handshakes only. Returns 0 when none runs any more, or the handshake's want code.
      */
     private int finishRenegotiationBeforeHeld() throws TlsException {
-        if (this.held.position() > 0 && this.state == HandshakeState.RENEGOTIATING) {
+        if (this.held.bytes() > 0 && this.state == HandshakeState.RENEGOTIATING) {
             int result = handshakeNow();
             if (result == END_OF_STREAM) {
                 // The peer closed instead of finishing it: the held data can never leave.
-                discardHeld();
+                this.held.discard();
                 return 0;
             }
             return result;
@@ -819,7 +724,7 @@ public final class TlsConnection implements Closeable {
         }
         if (!this.closedEventSent) {
             this.closedEventSent = true;
-            this.events.publish(new TlsEvent.Closed(this.info, Instant.now(), this.bytesIn, this.bytesOut,
+            this.events.publish(new TlsEvent.Closed(this.info, Instant.now(), this.bytesIn, bytesOut(),
                     this.closeNotifyReceived || (this.closeNotifySent && this.failure == null)));
         }
     }
@@ -958,7 +863,7 @@ public final class TlsConnection implements Closeable {
      * @return the byte count
      */
     public long bytesOut() {
-        return this.bytesOut;
+        return this.bytesTaken - this.held.discarded();
     }
 
     /**
@@ -1031,7 +936,7 @@ public final class TlsConnection implements Closeable {
             switch (status) {
                 case NEED_WRAP -> {
                     // Wrapped records gather in netOut and leave as one write per flight: flushed before a read.
-                    SSLEngineResult result = this.records.wrap(EMPTY);
+                    SSLEngineResult result = this.records.wrap(RecordLayer.EMPTY);
                     if (result == null) {
                         return WANT_WRITE;
                     }
@@ -1304,7 +1209,7 @@ public final class TlsConnection implements Closeable {
      */
     private boolean raiseTaskFailure() throws IOException {
         this.tasksRan = false;
-        return this.records.wrap(EMPTY) != null;
+        return this.records.wrap(RecordLayer.EMPTY) != null;
     }
 
     private void resetReadTimeout() {
@@ -1486,9 +1391,7 @@ public final class TlsConnection implements Closeable {
     /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
     private void releaseBuffers() {
         this.buffers.release();
-        ConnectionBuffers.wipe(this.held, this.heldFilled);
-        ConnectionBuffers.pool.release(this.held);
-        this.held = ByteBuffer.allocate(0);
+        this.held.release();
     }
 
     // ---------------------------------------------------------------- failures
@@ -1627,7 +1530,7 @@ public final class TlsConnection implements Closeable {
             boolean encrypted = false;
             for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
                 int before = this.buffers.netOut.position();
-                SSLEngineResult result = this.records.wrap(EMPTY);
+                SSLEngineResult result = this.records.wrap(RecordLayer.EMPTY);
                 if (result == null) {
                     return null;
                 }
@@ -1670,7 +1573,7 @@ public final class TlsConnection implements Closeable {
             // (TransportContext.initiateOutboundClose). The peer learns at once that the handshake ended, not why.
             this.engine.closeOutbound();
             for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
-                if (this.records.wrap(EMPTY) == null) {
+                if (this.records.wrap(RecordLayer.EMPTY) == null) {
                     break;
                 }
             }
