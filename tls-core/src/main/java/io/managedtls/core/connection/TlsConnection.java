@@ -135,6 +135,8 @@ public final class TlsConnection implements Closeable {
 
     private final HeldWrites held;
 
+    private final HandshakeOutcome outcome;
+
     private final AtomicInteger tasksRunning = new AtomicInteger();
 
     /** Whether delegated tasks ran since the engine was last asked to raise what they failed with. */
@@ -149,17 +151,6 @@ public final class TlsConnection implements Closeable {
 
     /** Whether the engine was left without cipher suites, so that it refuses a renegotiation the peer starts. */
     private boolean engineRefusesRenegotiation;
-
-    private @Nullable String sessionIdBeforeRenegotiation;
-
-    private Set<HandshakeKind> kinds = Set.of();
-
-    private @Nullable TlsSession session;
-
-    private @Nullable VerifyResult verifyResult;
-
-    /** Whether the latest handshake failed in the verification of the peer's certificate. */
-    private boolean verificationFailed;
 
     /**
      * Whether this TLS 1.3 client's handshake completed and the server has not answered since: the server judges the
@@ -189,8 +180,6 @@ public final class TlsConnection implements Closeable {
 
     private volatile @Nullable Runnable taskCompletionListener;
 
-    private final SessionListener sessionListener;
-
     /**
      * Creates a connection; {@link io.managedtls.core.TlsContext#newConnection} is the usual way.
      * @param contextName the name of the context, for events and debug output
@@ -212,7 +201,6 @@ public final class TlsConnection implements Closeable {
      */
     public TlsConnection(String contextName, TlsConfig config, SSLEngine engine, Transport transport,
             SessionListener sessionListener) {
-        this.sessionListener = sessionListener;
         this.config = config;
         this.engine = engine;
         this.transport = transport;
@@ -227,6 +215,7 @@ public final class TlsConnection implements Closeable {
         this.records = new RecordLayer(engine, transport, this.buffers, this.observer, this.clock, this.info,
                 this.events);
         this.held = new HeldWrites(this.records, this.info);
+        this.outcome = new HandshakeOutcome(config, this.observer, sessionListener);
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -777,7 +766,8 @@ public final class TlsConnection implements Closeable {
      * @return for example {@code TLSv1.3}, or {@code null} before the handshake completed
      */
     public @Nullable String protocol() {
-        return (this.session != null) ? this.session.protocol() : null;
+        TlsSession established = this.outcome.session();
+        return (established != null) ? established.protocol() : null;
     }
 
     /**
@@ -785,7 +775,8 @@ public final class TlsConnection implements Closeable {
      * @return the suite, or {@code null} before the handshake completed
      */
     public @Nullable String cipherSuite() {
-        return (this.session != null) ? this.session.cipherSuite() : null;
+        TlsSession established = this.outcome.session();
+        return (established != null) ? established.cipherSuite() : null;
     }
 
     /**
@@ -802,7 +793,7 @@ public final class TlsConnection implements Closeable {
      * @return the chain; empty when the peer sent none or before the handshake completed
      */
     public List<X509Certificate> peerCertificates() {
-        if (this.session == null) {
+        if (this.outcome.session() == null) {
             return List.of();
         }
         try {
@@ -822,7 +813,7 @@ public final class TlsConnection implements Closeable {
      * @return the session, or {@code null} before the handshake completed
      */
     public @Nullable TlsSession session() {
-        return this.session;
+        return this.outcome.session();
     }
 
     /**
@@ -831,7 +822,7 @@ public final class TlsConnection implements Closeable {
      * @return the result, or {@code null} before the handshake completed or failed in verification
      */
     public @Nullable VerifyResult verifyResult() {
-        return this.verifyResult;
+        return this.outcome.verifyResult();
     }
 
     /**
@@ -839,7 +830,7 @@ public final class TlsConnection implements Closeable {
      * @return the kinds, empty before a handshake completed
      */
     public Set<HandshakeKind> handshakeKinds() {
-        return this.kinds;
+        return this.outcome.kinds();
     }
 
     /**
@@ -902,12 +893,9 @@ public final class TlsConnection implements Closeable {
     private void startHandshake(boolean renegotiation) throws TlsException {
         Instant started = this.clock.start();
         this.renegotiating = renegotiation;
-        this.verificationFailed = false;
+        this.outcome.handshakeStarted(renegotiation);
         this.handshakeUnconfirmed = false;
         this.state = renegotiation ? HandshakeState.RENEGOTIATING : HandshakeState.HANDSHAKING;
-        if (renegotiation) {
-            this.sessionIdBeforeRenegotiation = (this.session != null) ? this.session.id() : null;
-        }
         this.events.debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
         this.events.publish(new TlsEvent.HandshakeStarted(this.info, started, renegotiation));
         try {
@@ -1053,34 +1041,7 @@ public final class TlsConnection implements Closeable {
     private void completeHandshake() {
         SSLSession established = this.engine.getSession();
         this.packetSize = established.getPacketBufferSize();
-        boolean resumed;
-        Set<HandshakeKind> handshakeKinds = EnumSet.noneOf(HandshakeKind.class);
-        if (this.renegotiating) {
-            handshakeKinds.add(HandshakeKind.RENEGOTIATED);
-            // A renegotiation is encrypted: it resumed when the session stayed the same.
-            resumed = java.util.HexFormat.of().formatHex(established.getId())
-                    .equals(this.sessionIdBeforeRenegotiation);
-        }
-        else {
-            resumed = this.observer.resumed();
-        }
-        handshakeKinds.add(resumed ? HandshakeKind.RESUMED : HandshakeKind.FULL);
-        // Asked once: a session without peer certificates answers with an exception, whose stack trace is costly.
-        Certificate[] peerCertificates = peerCertificatesOf(established);
-        if (clientAuthenticated(established, peerCertificates)) {
-            handshakeKinds.add(HandshakeKind.CLIENT_AUTHENTICATED);
-        }
-        this.kinds = Collections.unmodifiableSet(handshakeKinds);
-        this.session = TlsSession.of(established, resumed, (peerCertificates.length > 0
-                && peerCertificates[0] instanceof X509Certificate x509) ? x509.getSubjectX500Principal().getName()
-                        : null, this.sessionListener.sessionId(established));
-        try {
-            this.sessionListener.established(this, established, resumed, resumptionOffered(established));
-        }
-        catch (RuntimeException ex) {
-            logger.log(Level.WARNING, "Session listener failed; the session is not cached", ex);
-        }
-        this.verifyResult = verifyResultOf(established);
+        this.outcome.established(this, established, this.renegotiating);
         this.handshakeUnconfirmed = !this.renegotiating && this.config.role() == TlsRole.CLIENT
                 && "TLSv1.3".equals(established.getProtocol());
         this.state = HandshakeState.ESTABLISHED;
@@ -1092,13 +1053,13 @@ public final class TlsConnection implements Closeable {
         resetReadTimeout();
         Duration duration = this.clock.elapsed();
         if (this.events.debugs(TlsDebugListener.LEVEL_STATE)) {
-            this.events.debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.kinds + " "
+            this.events.debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.outcome.kinds() + " "
                     + established.getProtocol() + " " + established.getCipherSuite() + " in " + duration.toMillis()
                     + " ms");
         }
-        this.events.publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.kinds,
-                established.getProtocol(), established.getCipherSuite(), applicationProtocol(), this.session.id(),
-                duration));
+        this.events.publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.outcome.kinds(),
+                established.getProtocol(), established.getCipherSuite(), applicationProtocol(),
+                this.outcome.session().id(), duration));
     }
 
     /**
@@ -1114,53 +1075,6 @@ public final class TlsConnection implements Closeable {
     private void refuseRenegotiationInEngine() {
         this.engine.setEnabledCipherSuites(new String[0]);
         this.engineRefusesRenegotiation = true;
-    }
-
-    private void sessionUpdated() {
-        try {
-            this.sessionListener.updated(this, this.engine.getSession());
-        }
-        catch (RuntimeException ex) {
-            logger.log(Level.WARNING, "Session listener failed on a session update", ex);
-        }
-    }
-
-    private boolean resumptionOffered(SSLSession established) {
-        HandshakeObserver.ResumptionOffer offer = this.observer.resumptionOffer();
-        if (offer == null || this.renegotiating) {
-            return false;
-        }
-        // Clients that offer TLS 1.3 send a random legacy session id for middlebox compatibility (RFC 8446 D.4):
-        // for them only a pre-shared key shows an attempt to resume.
-        return offer.psk() || ("TLSv1.2".equals(established.getProtocol()) && offer.sessionId().length > 0
-                && !offer.tls13());
-    }
-
-    private boolean clientAuthenticated(SSLSession established, Certificate[] peerCertificates) {
-        if (this.config.role() == TlsRole.CLIENT) {
-            Certificate[] sent = established.getLocalCertificates();
-            return sent != null && sent.length > 0;
-        }
-        return peerCertificates.length > 0;
-    }
-
-    private Certificate[] peerCertificatesOf(SSLSession established) {
-        if (this.config.role() == TlsRole.SERVER && this.config.peerAuthentication() == PeerAuthentication.NONE) {
-            return new Certificate[0];
-        }
-        try {
-            return established.getPeerCertificates();
-        }
-        catch (SSLPeerUnverifiedException ex) {
-            return new Certificate[0];
-        }
-    }
-
-    private VerifyResult verifyResultOf(SSLSession established) {
-        if (this.config.peerAuthentication() == PeerAuthentication.NONE) {
-            return VerifyResult.SKIPPED;
-        }
-        return this.sessionListener.verifyResult(established);
     }
 
     private boolean runDelegatedTasks() throws TlsException {
@@ -1260,7 +1174,7 @@ public final class TlsConnection implements Closeable {
                 if (result.bytesProduced() == 0 && result.bytesConsumed() > 0) {
                     // A record without data after the handshake: a TLS 1.3 NewSessionTicket or KeyUpdate. A ticket
                     // makes a new JSSE copy of the session, which the session cache must know of.
-                    sessionUpdated();
+                    this.outcome.sessionUpdated(this, this.engine.getSession());
                 }
                 return 1;
             }
@@ -1449,10 +1363,7 @@ public final class TlsConnection implements Closeable {
         }
         this.events.debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
         if (handshaking) {
-            // The flags of this handshake's own verification only: a renegotiation that fails otherwise is not
-            // filed under what the first handshake's verification found.
-            Set<VerifyFlag> flags = (this.verificationFailed && this.verifyResult != null) ? this.verifyResult.flags()
-                    : Set.of();
+            Set<VerifyFlag> flags = this.outcome.failedVerificationFlags();
             this.events.publish(new TlsEvent.HandshakeFailed(this.info, Instant.now(), reported.error(),
                     reported.alert().orElse(null), reported.getMessage(), flags, this.observer.clientHello(),
                     this.clock.elapsed(), refusedAfterCompletion));
@@ -1595,8 +1506,7 @@ public final class TlsConnection implements Closeable {
         CertificateVerificationException verification = FailureTranslation.findCause(ex,
                 CertificateVerificationException.class);
         if (verification != null) {
-            this.verifyResult = verification.result();
-            this.verificationFailed = true;
+            this.outcome.verificationFailed(verification.result());
             wrapAlert();
             return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
                     FailureTranslation.certificateAlert(verification.result()), ex);
