@@ -127,6 +127,8 @@ public final class TlsConnection implements Closeable {
 
     private final OperationGate gate = new OperationGate();
 
+    private final ConnectionStatus status = new ConnectionStatus();
+
     private final ConnectionBuffers buffers;
 
     private final HandshakeClock clock;
@@ -137,48 +139,22 @@ public final class TlsConnection implements Closeable {
 
     private final HandshakeOutcome outcome;
 
-    private final AtomicInteger tasksRunning = new AtomicInteger();
-
-    /** Whether delegated tasks ran since the engine was last asked to raise what they failed with. */
-    private boolean tasksRan;
+    private final DelegatedTasks tasks;
 
     /** The session's packet size, known again at each handshake's end: asked of JSSE once, not at each write. */
     private int packetSize;
 
-    private HandshakeState state = HandshakeState.NEW;
-
-    private boolean renegotiating;
-
     /** Whether the engine was left without cipher suites, so that it refuses a renegotiation the peer starts. */
     private boolean engineRefusesRenegotiation;
 
-    /**
-     * Whether this TLS 1.3 client's handshake completed and the server has not answered since: the server judges the
-     * client's certificate and Finished after the client completed (RFC 8446 section 4.4.2.4), and a refusal comes
-     * as the alert the next read meets, which fails that handshake after all.
-     */
-    private boolean handshakeUnconfirmed;
-
-    private boolean closeNotifyReceived;
-
-    private boolean closeNotifySent;
-
-    private boolean closedEventSent;
-
-    private long bytesIn;
-
     /** Application bytes the writes took, held ones included: bytesOut() leaves out those dropped since. */
     private long bytesTaken;
-
-    private @Nullable TlsException failure;
 
     /** Bytes the last unwrap put straight into the application's buffer. */
     private int deliveredDirectly;
 
     /** The transport's read timeout before the handshake borrowed it for its deadline. */
     private Duration applicationReadTimeout = Duration.ZERO;
-
-    private volatile @Nullable Runnable taskCompletionListener;
 
     /**
      * Creates a connection; {@link io.managedtls.core.TlsContext#newConnection} is the usual way.
@@ -216,6 +192,7 @@ public final class TlsConnection implements Closeable {
                 this.events);
         this.held = new HeldWrites(this.records, this.info);
         this.outcome = new HandshakeOutcome(config, this.observer, sessionListener);
+        this.tasks = new DelegatedTasks(engine, this.records, transport, config.delegatedTaskExecutor());
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -243,14 +220,14 @@ public final class TlsConnection implements Closeable {
 
     private int handshakeNow() throws TlsException {
         checkNotFailed();
-        if (this.state == HandshakeState.NEW) {
+        if (this.status.state == HandshakeState.NEW) {
             startHandshake(false);
         }
-        if (this.state != HandshakeState.HANDSHAKING && this.state != HandshakeState.RENEGOTIATING) {
-            if (this.state == HandshakeState.ESTABLISHED) {
+        if (this.status.state != HandshakeState.HANDSHAKING && this.status.state != HandshakeState.RENEGOTIATING) {
+            if (this.status.state == HandshakeState.ESTABLISHED) {
                 return 0;
             }
-            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is " + this.state);
+            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is " + this.status.state);
         }
         try {
             int result = driveHandshake(true);
@@ -297,7 +274,7 @@ public final class TlsConnection implements Closeable {
                 if (this.buffers.appIn.position() > 0) {
                     return this.buffers.deliver(destination);
                 }
-                if (this.closeNotifyReceived) {
+                if (this.status.closeNotifyReceived) {
                     return END_OF_STREAM;
                 }
                 int progress = unwrapApplicationData(destination);
@@ -382,11 +359,11 @@ public final class TlsConnection implements Closeable {
         if (handshake < 0) {
             return handshake;
         }
-        if (this.closeNotifySent) {
+        if (this.status.closeNotifySent) {
             throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " sent close_notify; "
                     + "it cannot send more data");
         }
-        if (this.state == HandshakeState.CLOSED) {
+        if (this.status.state == HandshakeState.CLOSED) {
             throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " was closed by the peer's "
                     + "close_notify; it cannot send more data");
         }
@@ -449,8 +426,8 @@ public final class TlsConnection implements Closeable {
      * be, for want of room or because a renegotiation runs.
      */
     private boolean wrapHeld() throws IOException {
-        if (this.held.bytes() > 0 && (this.state == HandshakeState.ESTABLISHED
-                || this.state == HandshakeState.CLOSING)) {
+        if (this.held.bytes() > 0 && (this.status.state == HandshakeState.ESTABLISHED
+                || this.status.state == HandshakeState.CLOSING)) {
             this.held.wrap(RecordLayer.EMPTY, false);
         }
         return this.held.bytes() == 0;
@@ -535,7 +512,7 @@ public final class TlsConnection implements Closeable {
         if (handshake < 0) {
             return handshake;
         }
-        if (this.state == HandshakeState.RENEGOTIATING) {
+        if (this.status.state == HandshakeState.RENEGOTIATING) {
             return handshakeNow();
         }
         if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
@@ -584,7 +561,7 @@ public final class TlsConnection implements Closeable {
     }
 
     private int closeNotifyNow() throws TlsException {
-        if (this.failure != null) {
+        if (this.status.failure != null) {
             // A failed connection has sent its alert, or ended its transport, already.
             return 0;
         }
@@ -607,7 +584,7 @@ public final class TlsConnection implements Closeable {
     private int sendCloseNotify() throws IOException {
         // CLOSED without our close_notify: the peer's ended a renegotiation, after which the engine has only a fatal
         // alert to send.
-        if (!this.closeNotifySent && this.state != HandshakeState.CLOSED) {
+        if (!this.status.closeNotifySent && this.status.state != HandshakeState.CLOSED) {
             if (!wrapHeld()) {
                 return WANT_WRITE;
             }
@@ -621,10 +598,10 @@ public final class TlsConnection implements Closeable {
                     break;
                 }
             }
-            this.closeNotifySent = true;
+            this.status.closeNotifySent = true;
             this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
             this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-            this.state = this.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
+            this.status.state = this.status.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
         }
         return this.records.flushOutput() ? 0 : WANT_WRITE;
     }
@@ -634,7 +611,7 @@ public final class TlsConnection implements Closeable {
      * is wrapped between handshakes only. Returns 0 when none runs any more, or the handshake's want code.
      */
     private int finishRenegotiationBeforeHeld() throws TlsException {
-        if (this.held.bytes() > 0 && this.state == HandshakeState.RENEGOTIATING) {
+        if (this.held.bytes() > 0 && this.status.state == HandshakeState.RENEGOTIATING) {
             int result = handshakeNow();
             if (result == END_OF_STREAM) {
                 // The peer closed instead of finishing it: the held data can never leave.
@@ -683,11 +660,11 @@ public final class TlsConnection implements Closeable {
     }
 
     private void closeNow() {
-        if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
+        if (this.status.handshaking()) {
             fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during the "
                     + "handshake", sendUserCanceled(), null));
         }
-        if (this.state == HandshakeState.ESTABLISHED || this.state == HandshakeState.CLOSING) {
+        if (this.status.state == HandshakeState.ESTABLISHED || this.status.state == HandshakeState.CLOSING) {
             ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
                     this::abortTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
             try {
@@ -708,13 +685,13 @@ public final class TlsConnection implements Closeable {
     /** Ends the transport, the state and the events of a close; touches neither the engine nor the buffers. */
     private void finishClose() {
         closeTransportQuietly();
-        if (this.state != HandshakeState.FAILED) {
-            this.state = HandshakeState.CLOSED;
+        if (this.status.state != HandshakeState.FAILED) {
+            this.status.state = HandshakeState.CLOSED;
         }
-        if (!this.closedEventSent) {
-            this.closedEventSent = true;
-            this.events.publish(new TlsEvent.Closed(this.info, Instant.now(), this.bytesIn, bytesOut(),
-                    this.closeNotifyReceived || (this.closeNotifySent && this.failure == null)));
+        if (!this.status.closedEventSent) {
+            this.status.closedEventSent = true;
+            this.events.publish(new TlsEvent.Closed(this.info, Instant.now(), this.status.bytesIn, bytesOut(),
+                    this.status.closeNotifyReceived || (this.status.closeNotifySent && this.status.failure == null)));
         }
     }
 
@@ -740,7 +717,7 @@ public final class TlsConnection implements Closeable {
      * @param listener the listener, or {@code null} for none
      */
     public void onTasksComplete(@Nullable Runnable listener) {
-        this.taskCompletionListener = listener;
+        this.tasks.onComplete(listener);
     }
 
     // ---------------------------------------------------------------- info getters
@@ -750,7 +727,7 @@ public final class TlsConnection implements Closeable {
      * @return the state
      */
     public HandshakeState state() {
-        return this.state;
+        return this.status.state;
     }
 
     /**
@@ -846,7 +823,7 @@ public final class TlsConnection implements Closeable {
      * @return the byte count
      */
     public long bytesIn() {
-        return this.bytesIn;
+        return this.status.bytesIn;
     }
 
     /**
@@ -876,15 +853,15 @@ public final class TlsConnection implements Closeable {
 
     @Override
     public String toString() {
-        return "TlsConnection[" + this.info + ", " + this.state + "]";
+        return "TlsConnection[" + this.info + ", " + this.status.state + "]";
     }
 
     // ---------------------------------------------------------------- handshake
 
     private int handshakeIfNeeded() throws TlsException {
         checkNotFailed();
-        if (this.state == HandshakeState.NEW || this.state == HandshakeState.HANDSHAKING
-                || this.state == HandshakeState.RENEGOTIATING) {
+        if (this.status.state == HandshakeState.NEW || this.status.state == HandshakeState.HANDSHAKING
+                || this.status.state == HandshakeState.RENEGOTIATING) {
             return handshakeNow();
         }
         return 0;
@@ -892,10 +869,10 @@ public final class TlsConnection implements Closeable {
 
     private void startHandshake(boolean renegotiation) throws TlsException {
         Instant started = this.clock.start();
-        this.renegotiating = renegotiation;
+        this.status.renegotiating = renegotiation;
         this.outcome.handshakeStarted(renegotiation);
-        this.handshakeUnconfirmed = false;
-        this.state = renegotiation ? HandshakeState.RENEGOTIATING : HandshakeState.HANDSHAKING;
+        this.status.handshakeUnconfirmed = false;
+        this.status.state = renegotiation ? HandshakeState.RENEGOTIATING : HandshakeState.HANDSHAKING;
         this.events.debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
         this.events.publish(new TlsEvent.HandshakeStarted(this.info, started, renegotiation));
         try {
@@ -934,8 +911,8 @@ public final class TlsConnection implements Closeable {
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (this.tasksRan) {
-                        if (!raiseTaskFailure()) {
+                    if (this.tasks.ranSinceAsked()) {
+                        if (!this.tasks.raiseFailure()) {
                             return WANT_WRITE;
                         }
                         continue;
@@ -946,7 +923,8 @@ public final class TlsConnection implements Closeable {
                     }
                 }
                 case NEED_TASK -> {
-                    if (!runDelegatedTasks()) {
+                    // Only within a handshake: after one, a wrap of nothing is no mere question to the engine.
+                    if (!this.tasks.run(this.status.handshaking())) {
                         return ASYNC_IN_PROGRESS;
                     }
                 }
@@ -963,7 +941,7 @@ public final class TlsConnection implements Closeable {
             return receive(timed);
         }
         SSLEngineResult result;
-        if (this.renegotiating) {
+        if (this.status.renegotiating) {
             int recordType = this.records.recordType();
             try {
                 result = this.records.unwrap();
@@ -978,13 +956,13 @@ public final class TlsConnection implements Closeable {
         else {
             result = this.records.unwrap();
         }
-        if (this.renegotiating && result.getStatus() == SSLEngineResult.Status.CLOSED
+        if (this.status.renegotiating && result.getStatus() == SSLEngineResult.Status.CLOSED
                 && this.engine.isInboundDone()) {
             return peerClosedDuringRenegotiation();
         }
         switch (result.getStatus()) {
             case OK -> {
-                this.bytesIn += result.bytesProduced();
+                this.status.bytesIn += result.bytesProduced();
                 return 1;
             }
             case BUFFER_UNDERFLOW -> {
@@ -993,7 +971,7 @@ public final class TlsConnection implements Closeable {
             case CLOSED -> {
                 this.records.flushOutput();
                 if (this.engine.isInboundDone()) {
-                    this.closeNotifyReceived = true;
+                    this.status.closeNotifyReceived = true;
                 }
                 throw new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake");
             }
@@ -1028,10 +1006,10 @@ public final class TlsConnection implements Closeable {
      * is never sent: the peer closed cleanly, and TLS 1.2's close_notify closes both directions.
      */
     private int peerClosedDuringRenegotiation() {
-        this.closeNotifyReceived = true;
+        this.status.closeNotifyReceived = true;
         this.records.inboundClosed();
-        this.renegotiating = false;
-        this.state = HandshakeState.CLOSED;
+        this.status.renegotiating = false;
+        this.status.state = HandshakeState.CLOSED;
         resetReadTimeout();
         this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify during the renegotiation");
         this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
@@ -1041,11 +1019,11 @@ public final class TlsConnection implements Closeable {
     private void completeHandshake() {
         SSLSession established = this.engine.getSession();
         this.packetSize = established.getPacketBufferSize();
-        this.outcome.established(this, established, this.renegotiating);
-        this.handshakeUnconfirmed = !this.renegotiating && this.config.role() == TlsRole.CLIENT
+        this.outcome.established(this, established, this.status.renegotiating);
+        this.status.handshakeUnconfirmed = !this.status.renegotiating && this.config.role() == TlsRole.CLIENT
                 && "TLSv1.3".equals(established.getProtocol());
-        this.state = HandshakeState.ESTABLISHED;
-        this.renegotiating = false;
+        this.status.state = HandshakeState.ESTABLISHED;
+        this.status.renegotiating = false;
         if (this.config.renegotiation() != RenegotiationPolicy.ENABLED
                 && "TLSv1.2".equals(established.getProtocol())) {
             refuseRenegotiationInEngine();
@@ -1075,55 +1053,6 @@ public final class TlsConnection implements Closeable {
     private void refuseRenegotiationInEngine() {
         this.engine.setEnabledCipherSuites(new String[0]);
         this.engineRefusesRenegotiation = true;
-    }
-
-    private boolean runDelegatedTasks() throws TlsException {
-        // Only within a handshake: after one, a wrap of nothing is no mere question to the engine.
-        this.tasksRan = this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING;
-        Executor executor = this.config.delegatedTaskExecutor();
-        if (executor == null || this.transport.isBlocking()) {
-            for (Runnable task = this.engine.getDelegatedTask(); task != null; task = this.engine.getDelegatedTask()) {
-                task.run();
-            }
-            return true;
-        }
-        if (this.tasksRunning.get() > 0) {
-            return false;
-        }
-        List<Runnable> tasks = new ArrayList<>();
-        for (Runnable task = this.engine.getDelegatedTask(); task != null; task = this.engine.getDelegatedTask()) {
-            tasks.add(task);
-        }
-        this.tasksRunning.set(tasks.size());
-        for (Runnable task : tasks) {
-            executor.execute(() -> {
-                try {
-                    task.run();
-                }
-                finally {
-                    if (this.tasksRunning.decrementAndGet() == 0) {
-                        Runnable listener = this.taskCompletionListener;
-                        if (listener != null) {
-                            listener.run();
-                        }
-                    }
-                }
-            });
-        }
-        return this.tasksRunning.get() == 0;
-    }
-
-    /**
-     * Gives the engine the chance to raise what its delegated tasks failed with. JSSE keeps a task's exception until
-     * the next wrap or unwrap (SSLEngineImpl.checkTaskThrown), and JDK 17 reports NEED_UNWRAP meanwhile: waiting for
-     * the peer's next record, which a malformed ClientHello's sender never sends, would hold the connection until the
-     * handshake timeout, without an alert. A wrap of nothing raises it at once; when no task failed it produces
-     * nothing, as the engine waits for input (SSLEngineImpl.writeRecord returns at NEED_UNWRAP). Returns false when
-     * a non-blocking transport could not take output the wrap had to make room for.
-     */
-    private boolean raiseTaskFailure() throws IOException {
-        this.tasksRan = false;
-        return this.records.wrap(RecordLayer.EMPTY) != null;
     }
 
     private void resetReadTimeout() {
@@ -1164,9 +1093,9 @@ public final class TlsConnection implements Closeable {
         switch (result.getStatus()) {
             case OK -> {
                 if (result.bytesConsumed() > 0) {
-                    this.handshakeUnconfirmed = false;
+                    this.status.handshakeUnconfirmed = false;
                 }
-                this.bytesIn += result.bytesProduced();
+                this.status.bytesIn += result.bytesProduced();
                 HandshakeStatus status = result.getHandshakeStatus();
                 if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED) {
                     return postHandshakeMessage();
@@ -1182,10 +1111,10 @@ public final class TlsConnection implements Closeable {
                 return receive(false);
             }
             case CLOSED -> {
-                this.closeNotifyReceived = true;
+                this.status.closeNotifyReceived = true;
                 this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify");
                 this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-                this.state = this.closeNotifySent ? HandshakeState.CLOSED : HandshakeState.CLOSING;
+                this.status.state = this.status.closeNotifySent ? HandshakeState.CLOSED : HandshakeState.CLOSING;
                 // JSSE answers a TLS 1.2 close_notify with its own; send it so the peer sees a clean close, if its
                 // transport still takes it: a peer that closed its transport right after (as a close does) turns a
                 // clean end of stream into no failure.
@@ -1291,7 +1220,7 @@ public final class TlsConnection implements Closeable {
                 closeNow();
             }
             else if (deferred == OperationGate.DeferredClose.ABORT) {
-                if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
+                if (this.status.handshaking()) {
                     // The transport ended already: no user_canceled left, so none is reported.
                     fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during "
                             + "the handshake", null, null));
@@ -1311,13 +1240,13 @@ public final class TlsConnection implements Closeable {
     // ---------------------------------------------------------------- failures
 
     private void checkNotFailed() throws TlsException {
-        if (this.failure != null || (this.state == HandshakeState.CLOSED && this.closedEventSent)) {
+        if (this.status.failure != null || (this.status.state == HandshakeState.CLOSED && this.status.closedEventSent)) {
             throw closedOrFailed();
         }
     }
 
     private TlsException closedOrFailed() {
-        TlsException failed = this.failure;
+        TlsException failed = this.status.failure;
         if (failed != null) {
             return new TlsException(failed.error(), "Connection " + this.info + " failed earlier: "
                     + failed.getMessage(), failed.alert().orElse(null), failed);
@@ -1327,16 +1256,16 @@ public final class TlsConnection implements Closeable {
 
     /** Records a failure, sends any alert the engine prepared, reports the failure, and returns it to throw. */
     private TlsException fail(TlsException failure) {
-        if (this.failure != null) {
+        if (this.status.failure != null) {
             return failure;
         }
-        boolean refusedAfterCompletion = this.handshakeUnconfirmed
+        boolean refusedAfterCompletion = this.status.handshakeUnconfirmed
                 && failure.error() == TlsError.FATAL_ALERT_RECEIVED;
-        this.handshakeUnconfirmed = false;
-        boolean handshaking = this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING
-                || this.state == HandshakeState.NEW || refusedAfterCompletion;
-        this.failure = failure;
-        this.state = HandshakeState.FAILED;
+        this.status.handshakeUnconfirmed = false;
+        boolean handshaking = this.status.handshaking()
+                || this.status.state == HandshakeState.NEW || refusedAfterCompletion;
+        this.status.failure = failure;
+        this.status.state = HandshakeState.FAILED;
         if (FailureTranslation.findCause(failure, SSLException.class) != null) {
             flushAlert();
             TlsAlert alert = failure.alert().orElse(null);
@@ -1359,7 +1288,7 @@ public final class TlsConnection implements Closeable {
         if (failure.alert().isEmpty() && this.records.sentAlert() != null) {
             reported = new TlsException(failure.error(), failure.getMessage(), this.records.sentAlert(),
                     failure.getCause());
-            this.failure = reported;
+            this.status.failure = reported;
         }
         this.events.debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
         if (handshaking) {
@@ -1433,7 +1362,7 @@ public final class TlsConnection implements Closeable {
      * did not take it. A renegotiation gets none: JSSE would send a bare close_notify, which says that all went well.
      */
     private @Nullable TlsAlert sendUserCanceled() {
-        if (this.state != HandshakeState.HANDSHAKING || this.engine.isOutboundDone()) {
+        if (this.status.state != HandshakeState.HANDSHAKING || this.engine.isOutboundDone()) {
             return null;
         }
         try {
@@ -1527,8 +1456,7 @@ public final class TlsConnection implements Closeable {
         // The alert read off the wire when it was plaintext, else the one the exception tells of.
         TlsAlert sent = this.records.sentAlert();
         if (sent == null) {
-            sent = FailureTranslation.alertOfEngineFailure(ex, message, this.state == HandshakeState.HANDSHAKING
-                    || this.state == HandshakeState.RENEGOTIATING);
+            sent = FailureTranslation.alertOfEngineFailure(ex, message, this.status.handshaking());
         }
         if (message.contains("close_notify during handshake")) {
             // JSSE reports the peer's close_notify during a handshake only in its message (Alert.AlertConsumer),
