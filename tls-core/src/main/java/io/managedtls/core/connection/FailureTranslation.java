@@ -101,7 +101,7 @@ final class FailureTranslation {
                 // of a delegated task that is no alert of its own, SSLEngineImpl.DelegatedTask): only a runtime
                 // exception, not one of JSSE's own complaints, is a failure of this side.
                 // user_canceled: JDK 17's engine had no alert of its own for the failure of a delegated task (see
-                // CloseNotify.wrapAlert), which JDK 21 and later report as internal_error.
+                // AlertSender.wrapAlert), which JDK 21 and later report as internal_error.
                 case INTERNAL_ERROR, USER_CANCELED -> (findCause(ex, RuntimeException.class) != null)
                         ? TlsError.INTERNAL_ERROR : TlsError.INVALID_RECORD;
                 default -> TlsError.HANDSHAKE_FAILURE;

@@ -124,6 +124,17 @@ final class HeldWrites {
         }
     }
 
+    /**
+     * Wraps what writes with more to follow held back, between handshakes only; returns false when some could not
+     * be, for want of room or because a renegotiation runs.
+     */
+    boolean wrapHeld(HandshakeState state) throws IOException {
+        if (this.held.position() > 0 && (state == HandshakeState.ESTABLISHED || state == HandshakeState.CLOSING)) {
+            wrap(RecordLayer.EMPTY, false);
+        }
+        return this.held.position() == 0;
+    }
+
     /** Drops held data that can no longer be sent, wiping it. */
     void discard() {
         if (this.held.position() > 0) {

@@ -139,6 +139,8 @@ public final class TlsConnection implements Closeable {
 
     private final HandshakeOutcome outcome;
 
+    private final AlertSender alerts;
+
     private final DelegatedTasks tasks;
 
     /** The session's packet size, known again at each handshake's end: asked of JSSE once, not at each write. */
@@ -192,6 +194,8 @@ public final class TlsConnection implements Closeable {
                 this.events);
         this.held = new HeldWrites(this.records, this.info);
         this.outcome = new HandshakeOutcome(config, this.observer, sessionListener);
+        this.alerts = new AlertSender(engine, transport, this.buffers, this.records, this.held, this.status, this.info,
+                this.events);
         this.tasks = new DelegatedTasks(engine, this.records, transport, config.delegatedTaskExecutor());
     }
 
@@ -400,7 +404,7 @@ public final class TlsConnection implements Closeable {
      * not take it all.
      */
     private boolean sendHeld() throws IOException {
-        return wrapHeld() & this.records.flushOutput();
+        return this.held.wrapHeld(this.status.state) & this.records.flushOutput();
     }
 
     /**
@@ -419,18 +423,6 @@ public final class TlsConnection implements Closeable {
         catch (IOException ex) {
             this.events.debug(TlsDebugListener.LEVEL_ERROR, "sending before a read failed: " + ex.getMessage());
         }
-    }
-
-    /**
-     * Wraps what writes with more to follow held back, between handshakes only; returns false when some could not
-     * be, for want of room or because a renegotiation runs.
-     */
-    private boolean wrapHeld() throws IOException {
-        if (this.held.bytes() > 0 && (this.status.state == HandshakeState.ESTABLISHED
-                || this.status.state == HandshakeState.CLOSING)) {
-            this.held.wrap(RecordLayer.EMPTY, false);
-        }
-        return this.held.bytes() == 0;
     }
 
     /**
@@ -570,40 +562,11 @@ public final class TlsConnection implements Closeable {
             return renegotiation;
         }
         try {
-            return sendCloseNotify();
+            return this.alerts.sendCloseNotify();
         }
         catch (IOException | RuntimeException ex) {
             throw fail(translate(ex));
         }
-    }
-
-    /**
-     * Wraps this side's close_notify, after any held data, unless done already, and sends what netOut holds; returns
-     * 0 when all is sent, {@link #WANT_WRITE} when a non-blocking transport could not take it all.
-     */
-    private int sendCloseNotify() throws IOException {
-        // CLOSED without our close_notify: the peer's ended a renegotiation, after which the engine has only a fatal
-        // alert to send.
-        if (!this.status.closeNotifySent && this.status.state != HandshakeState.CLOSED) {
-            if (!wrapHeld()) {
-                return WANT_WRITE;
-            }
-            this.engine.closeOutbound();
-            while (!this.engine.isOutboundDone()) {
-                SSLEngineResult result = this.records.wrap(RecordLayer.EMPTY);
-                if (result == null) {
-                    return WANT_WRITE;
-                }
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    break;
-                }
-            }
-            this.status.closeNotifySent = true;
-            this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
-            this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-            this.status.state = this.status.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
-        }
-        return this.records.flushOutput() ? 0 : WANT_WRITE;
     }
 
     /**
@@ -649,7 +612,7 @@ public final class TlsConnection implements Closeable {
                     // transport wakes it, and the rest of the close is left to the last one out, so that the buffers
                     // and the engine never have two users.
                     this.gate.defer(OperationGate.DeferredClose.ABORT);
-                    abortTransportQuietly();
+                    this.alerts.abortTransportQuietly();
                 }
             }
         }
@@ -662,11 +625,10 @@ public final class TlsConnection implements Closeable {
     private void closeNow() {
         if (this.status.handshaking()) {
             fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during the "
-                    + "handshake", sendUserCanceled(), null));
+                    + "handshake", this.alerts.sendUserCanceled(), null));
         }
         if (this.status.state == HandshakeState.ESTABLISHED || this.status.state == HandshakeState.CLOSING) {
-            ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
-                    this::abortTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
+            ScheduledFuture<?> watchdog = this.alerts.startWatchdog();
             try {
                 closeNotifyNow();
             }
@@ -684,7 +646,7 @@ public final class TlsConnection implements Closeable {
 
     /** Ends the transport, the state and the events of a close; touches neither the engine nor the buffers. */
     private void finishClose() {
-        closeTransportQuietly();
+        this.alerts.closeTransportQuietly();
         if (this.status.state != HandshakeState.FAILED) {
             this.status.state = HandshakeState.CLOSED;
         }
@@ -1119,23 +1081,11 @@ public final class TlsConnection implements Closeable {
                 // transport still takes it: a peer that closed its transport right after (as a close does) turns a
                 // clean end of stream into no failure.
                 if (!this.engine.isOutboundDone() && this.engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                    answerCloseNotify();
+                    this.alerts.answerCloseNotify();
                 }
                 return 1;
             }
             default -> throw new IllegalStateException("Unexpected unwrap status " + result.getStatus());
-        }
-    }
-
-    private void answerCloseNotify() throws SSLException {
-        try {
-            sendCloseNotify();
-        }
-        catch (SSLException ex) {
-            throw ex;
-        }
-        catch (IOException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "close_notify answered but not sent: " + ex.getMessage());
         }
     }
 
@@ -1267,7 +1217,7 @@ public final class TlsConnection implements Closeable {
         this.status.failure = failure;
         this.status.state = HandshakeState.FAILED;
         if (FailureTranslation.findCause(failure, SSLException.class) != null) {
-            flushAlert();
+            this.alerts.flushAlert();
             TlsAlert alert = failure.alert().orElse(null);
             if (alert != null && this.records.sentAlert() == null
                     && failure.error() != TlsError.FATAL_ALERT_RECEIVED) {
@@ -1282,7 +1232,7 @@ public final class TlsConnection implements Closeable {
             // The engine has no alert for this failure (a timeout, a broken transport, a refused renegotiation,
             // which JSSE cannot answer with no_renegotiation): the close_notify it would send instead tells the peer
             // all went well, so the transport just ends, which tells it that the connection failed.
-            closeTransportQuietly();
+            this.alerts.closeTransportQuietly();
         }
         TlsException reported = failure;
         if (failure.alert().isEmpty() && this.records.sentAlert() != null) {
@@ -1300,129 +1250,6 @@ public final class TlsConnection implements Closeable {
         return reported;
     }
 
-    private void closeTransportQuietly() {
-        try {
-            this.transport.close();
-        }
-        catch (IOException | RuntimeException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
-        }
-    }
-
-    /** Ends the transport from another thread than the driver's, which may be blocked in it: see Transport.abort. */
-    private void abortTransportQuietly() {
-        try {
-            this.transport.abort();
-        }
-        catch (IOException | RuntimeException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "aborting the transport failed: " + ex.getMessage());
-        }
-    }
-
-    /**
-     * Sends the alert of a failure the engine reported, after whatever of a flight still waits in netOut (the alert
-     * may be encrypted under keys that flight announced, and the peer reads records in order). A blocking transport
-     * gets at most {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds, as a close_notify does, so that a peer that stopped
-     * reading cannot hold the failing thread; a non-blocking one takes what it takes now.
-     */
-    private void flushAlert() {
-        wrapAlert();
-        flushBounded();
-    }
-
-    /**
-     * Sends what netOut holds, within {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds on a blocking transport; returns
-     * whether all of it left.
-     */
-    private boolean flushBounded() {
-        if (this.buffers.netOut.position() == 0) {
-            return true;
-        }
-        ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
-                this::abortTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
-        try {
-            return this.records.flushOutput();
-        }
-        catch (IOException | RuntimeException ex) {
-            // The peer may be gone already: the failure being reported matters more than its alert.
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "alert not sent: " + ex.getMessage());
-            return false;
-        }
-        finally {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
-        }
-    }
-
-    /**
-     * Ends a first handshake the application gave up on with the alerts JSSE closes one with: user_canceled, then
-     * close_notify (TransportContext.initiateOutboundClose, while no handshake has completed), the way RFC 8446
-     * section 6.1 and RFC 5246 section 7.2.1 describe. Returns user_canceled when it left, or null when the transport
-     * did not take it. A renegotiation gets none: JSSE would send a bare close_notify, which says that all went well.
-     */
-    private @Nullable TlsAlert sendUserCanceled() {
-        if (this.status.state != HandshakeState.HANDSHAKING || this.engine.isOutboundDone()) {
-            return null;
-        }
-        try {
-            this.engine.closeOutbound();
-            boolean encrypted = false;
-            for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
-                int before = this.buffers.netOut.position();
-                SSLEngineResult result = this.records.wrap(RecordLayer.EMPTY);
-                if (result == null) {
-                    return null;
-                }
-                encrypted |= result.bytesProduced() > 0 && (this.buffers.netOut.position() - before != 7
-                        || this.buffers.netOut.get(before) != RecordLayer.CONTENT_TYPE_ALERT);
-            }
-            if (!flushBounded() || (this.records.sentAlert() != TlsAlert.USER_CANCELED && !encrypted)) {
-                return null;
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "user_canceled not sent: " + ex.getMessage());
-            return null;
-        }
-        if (this.records.sentAlert() != TlsAlert.USER_CANCELED) {
-            // Encrypted, so observeOutbound could not read it: JSSE sends it in this state all the same.
-            this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert user_canceled");
-            this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.USER_CANCELED, false));
-            this.records.alertSent(TlsAlert.USER_CANCELED);
-        }
-        return TlsAlert.USER_CANCELED;
-    }
-
-    /**
-     * Lets the engine produce its alert for a failure it reported and wraps it into netOut, where observeOutbound
-     * reads it when it is plaintext: called before the failure is classified, so that the alert sent is known. Does
-     * nothing the second time.
-     */
-    private void wrapAlert() {
-        if (this.engine.isOutboundDone()) {
-            return;
-        }
-        try {
-            // An engine that ended the connection itself (TransportContext.fatal) holds its fatal alert, which this
-            // wraps. One that raised a failure without ending the connection has none: on JDK 17, an exception of a
-            // delegated task that is no alert of its own, such as a malformed extension's (SSLEngineImpl.DelegatedTask
-            // lets it out as it is, where later JDKs turn it into internal_error through TransportContext.fatal).
-            // No public call makes JDK 17's engine send a fatal alert then (its closeInbound only throws), and
-            // closeOutbound sends what it closes an unfinished handshake with: user_canceled and close_notify
-            // (TransportContext.initiateOutboundClose). The peer learns at once that the handshake ended, not why.
-            this.engine.closeOutbound();
-            for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
-                if (this.records.wrap(RecordLayer.EMPTY) == null) {
-                    break;
-                }
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "alert not wrapped: " + ex.getMessage());
-        }
-    }
-
     private TlsException translate(Exception ex) {
         if (ex instanceof SSLException ssl) {
             return translateSsl(ssl);
@@ -1436,7 +1263,7 @@ public final class TlsConnection implements Closeable {
                 CertificateVerificationException.class);
         if (verification != null) {
             this.outcome.verificationFailed(verification.result());
-            wrapAlert();
+            this.alerts.wrapAlert();
             return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
                     FailureTranslation.certificateAlert(verification.result()), ex);
         }
@@ -1447,7 +1274,7 @@ public final class TlsConnection implements Closeable {
             return new TlsException(TlsError.FATAL_ALERT_RECEIVED, "The peer sent the fatal alert "
                     + received.rfcName(), received, ex);
         }
-        wrapAlert();
+        this.alerts.wrapAlert();
         String violation = this.observer.protocolViolation();
         if (violation != null) {
             return new TlsException(TlsError.INVALID_RECORD, "The peer does not speak TLS: " + violation + " ("
