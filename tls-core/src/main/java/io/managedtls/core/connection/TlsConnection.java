@@ -141,6 +141,8 @@ public final class TlsConnection implements Closeable {
 
     private final AlertSender alerts;
 
+    private final ConnectionFailures failures;
+
     private final DelegatedTasks tasks;
 
     /** The session's packet size, known again at each handshake's end: asked of JSSE once, not at each write. */
@@ -196,6 +198,8 @@ public final class TlsConnection implements Closeable {
         this.outcome = new HandshakeOutcome(config, this.observer, sessionListener);
         this.alerts = new AlertSender(engine, transport, this.buffers, this.records, this.held, this.status, this.info,
                 this.events);
+        this.failures = new ConnectionFailures(this.status, this.records, this.alerts, this.outcome, this.observer,
+                this.clock, this.info, this.events);
         this.tasks = new DelegatedTasks(engine, this.records, transport, config.delegatedTaskExecutor());
     }
 
@@ -223,7 +227,7 @@ public final class TlsConnection implements Closeable {
     }
 
     private int handshakeNow() throws TlsException {
-        checkNotFailed();
+        this.failures.checkNotFailed();
         if (this.status.state == HandshakeState.NEW) {
             startHandshake(false);
         }
@@ -241,10 +245,10 @@ public final class TlsConnection implements Closeable {
             return result;
         }
         catch (TlsException ex) {
-            throw fail(ex);
+            throw this.failures.fail(ex);
         }
         catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
+            throw this.failures.fail(this.failures.translate(ex));
         }
     }
 
@@ -298,10 +302,10 @@ public final class TlsConnection implements Closeable {
             throw ex;
         }
         catch (TlsException ex) {
-            throw fail(ex);
+            throw this.failures.fail(ex);
         }
         catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
+            throw this.failures.fail(this.failures.translate(ex));
         }
     }
 
@@ -392,10 +396,10 @@ public final class TlsConnection implements Closeable {
             return (taken == 0 && source.hasRemaining()) ? WANT_WRITE : taken;
         }
         catch (TlsException ex) {
-            throw fail(ex);
+            throw this.failures.fail(ex);
         }
         catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
+            throw this.failures.fail(this.failures.translate(ex));
         }
     }
 
@@ -446,7 +450,7 @@ public final class TlsConnection implements Closeable {
     public int flush() throws TlsException {
         enter();
         try {
-            checkNotFailed();
+            this.failures.checkNotFailed();
             int renegotiation = finishRenegotiationBeforeHeld();
             if (renegotiation < 0) {
                 return renegotiation;
@@ -455,7 +459,7 @@ public final class TlsConnection implements Closeable {
                 return sendHeld() ? 0 : WANT_WRITE;
             }
             catch (IOException | RuntimeException ex) {
-                throw fail(translate(ex));
+                throw this.failures.fail(this.failures.translate(ex));
             }
         }
         finally {
@@ -521,14 +525,14 @@ public final class TlsConnection implements Closeable {
             }
         }
         catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
+            throw this.failures.fail(this.failures.translate(ex));
         }
         startHandshake(true);
         try {
             this.engine.beginHandshake();
         }
         catch (SSLException ex) {
-            throw fail(translate(ex));
+            throw this.failures.fail(this.failures.translate(ex));
         }
         return handshakeNow();
     }
@@ -565,7 +569,7 @@ public final class TlsConnection implements Closeable {
             return this.alerts.sendCloseNotify();
         }
         catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
+            throw this.failures.fail(this.failures.translate(ex));
         }
     }
 
@@ -624,8 +628,8 @@ public final class TlsConnection implements Closeable {
 
     private void closeNow() {
         if (this.status.handshaking()) {
-            fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during the "
-                    + "handshake", this.alerts.sendUserCanceled(), null));
+            this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection "
+                    + "during the handshake", this.alerts.sendUserCanceled(), null));
         }
         if (this.status.state == HandshakeState.ESTABLISHED || this.status.state == HandshakeState.CLOSING) {
             ScheduledFuture<?> watchdog = this.alerts.startWatchdog();
@@ -821,7 +825,7 @@ public final class TlsConnection implements Closeable {
     // ---------------------------------------------------------------- handshake
 
     private int handshakeIfNeeded() throws TlsException {
-        checkNotFailed();
+        this.failures.checkNotFailed();
         if (this.status.state == HandshakeState.NEW || this.status.state == HandshakeState.HANDSHAKING
                 || this.status.state == HandshakeState.RENEGOTIATING) {
             return handshakeNow();
@@ -848,7 +852,7 @@ public final class TlsConnection implements Closeable {
                 this.engine.beginHandshake();
             }
             catch (SSLException ex) {
-                throw fail(translate(ex));
+                throw this.failures.fail(this.failures.translate(ex));
             }
         }
     }
@@ -1146,7 +1150,7 @@ public final class TlsConnection implements Closeable {
      */
     private void enter() throws TlsException {
         if (!tryEnter()) {
-            throw closedOrFailed();
+            throw this.failures.closedOrFailed();
         }
     }
 
@@ -1172,8 +1176,8 @@ public final class TlsConnection implements Closeable {
             else if (deferred == OperationGate.DeferredClose.ABORT) {
                 if (this.status.handshaking()) {
                     // The transport ended already: no user_canceled left, so none is reported.
-                    fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during "
-                            + "the handshake", null, null));
+                    this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the "
+                            + "connection during the handshake", null, null));
                 }
                 finishClose();
             }
@@ -1188,111 +1192,5 @@ public final class TlsConnection implements Closeable {
     }
 
     // ---------------------------------------------------------------- failures
-
-    private void checkNotFailed() throws TlsException {
-        if (this.status.failure != null || (this.status.state == HandshakeState.CLOSED && this.status.closedEventSent)) {
-            throw closedOrFailed();
-        }
-    }
-
-    private TlsException closedOrFailed() {
-        TlsException failed = this.status.failure;
-        if (failed != null) {
-            return new TlsException(failed.error(), "Connection " + this.info + " failed earlier: "
-                    + failed.getMessage(), failed.alert().orElse(null), failed);
-        }
-        return new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
-    }
-
-    /** Records a failure, sends any alert the engine prepared, reports the failure, and returns it to throw. */
-    private TlsException fail(TlsException failure) {
-        if (this.status.failure != null) {
-            return failure;
-        }
-        boolean refusedAfterCompletion = this.status.handshakeUnconfirmed
-                && failure.error() == TlsError.FATAL_ALERT_RECEIVED;
-        this.status.handshakeUnconfirmed = false;
-        boolean handshaking = this.status.handshaking()
-                || this.status.state == HandshakeState.NEW || refusedAfterCompletion;
-        this.status.failure = failure;
-        this.status.state = HandshakeState.FAILED;
-        if (FailureTranslation.findCause(failure, SSLException.class) != null) {
-            this.alerts.flushAlert();
-            TlsAlert alert = failure.alert().orElse(null);
-            if (alert != null && this.records.sentAlert() == null
-                    && failure.error() != TlsError.FATAL_ALERT_RECEIVED) {
-                // An alert encrypted under this connection's keys, which observeOutbound could not read: the one
-                // translateSsl learnt from the engine's exception.
-                this.records.alertSent(alert);
-                this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert " + alert.rfcName());
-                this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, true));
-            }
-        }
-        else {
-            // The engine has no alert for this failure (a timeout, a broken transport, a refused renegotiation,
-            // which JSSE cannot answer with no_renegotiation): the close_notify it would send instead tells the peer
-            // all went well, so the transport just ends, which tells it that the connection failed.
-            this.alerts.closeTransportQuietly();
-        }
-        TlsException reported = failure;
-        if (failure.alert().isEmpty() && this.records.sentAlert() != null) {
-            reported = new TlsException(failure.error(), failure.getMessage(), this.records.sentAlert(),
-                    failure.getCause());
-            this.status.failure = reported;
-        }
-        this.events.debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
-        if (handshaking) {
-            Set<VerifyFlag> flags = this.outcome.failedVerificationFlags();
-            this.events.publish(new TlsEvent.HandshakeFailed(this.info, Instant.now(), reported.error(),
-                    reported.alert().orElse(null), reported.getMessage(), flags, this.observer.clientHello(),
-                    this.clock.elapsed(), refusedAfterCompletion));
-        }
-        return reported;
-    }
-
-    private TlsException translate(Exception ex) {
-        if (ex instanceof SSLException ssl) {
-            return translateSsl(ssl);
-        }
-        return FailureTranslation.ofNonEngineFailure(ex);
-    }
-
-    private TlsException translateSsl(SSLException ex) {
-        String message = String.valueOf(ex.getMessage());
-        CertificateVerificationException verification = FailureTranslation.findCause(ex,
-                CertificateVerificationException.class);
-        if (verification != null) {
-            this.outcome.verificationFailed(verification.result());
-            this.alerts.wrapAlert();
-            return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
-                    FailureTranslation.certificateAlert(verification.result()), ex);
-        }
-        TlsAlert received = FailureTranslation.receivedAlert(message);
-        if (received != null) {
-            this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert " + received.rfcName());
-            this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), received, true));
-            return new TlsException(TlsError.FATAL_ALERT_RECEIVED, "The peer sent the fatal alert "
-                    + received.rfcName(), received, ex);
-        }
-        this.alerts.wrapAlert();
-        String violation = this.observer.protocolViolation();
-        if (violation != null) {
-            return new TlsException(TlsError.INVALID_RECORD, "The peer does not speak TLS: " + violation + " ("
-                    + message + ")", this.records.sentAlert(), ex);
-        }
-        // The alert read off the wire when it was plaintext, else the one the exception tells of.
-        TlsAlert sent = this.records.sentAlert();
-        if (sent == null) {
-            sent = FailureTranslation.alertOfEngineFailure(ex, message, this.status.handshaking());
-        }
-        if (message.contains("close_notify during handshake")) {
-            // JSSE reports the peer's close_notify during a handshake only in its message (Alert.AlertConsumer),
-            // with an unexpected_message of its own: the peer ended the connection, as an end of stream would.
-            return new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake", sent,
-                    ex);
-        }
-        TlsError error = FailureTranslation.errorFor(sent, ex);
-        return new TlsException(error, FailureTranslation.describe(error) + message, sent, ex);
-    }
 
 }
