@@ -68,7 +68,7 @@ final class AlertSender {
         // CLOSED without our close_notify: the peer's ended a renegotiation, after which the engine has only a fatal
         // alert to send.
         if (!this.status.closeNotifySent && this.status.state != HandshakeState.CLOSED) {
-            if (!this.held.wrapHeld(this.status.state)) {
+            if (!this.held.wrapHeld()) {
                 return TlsConnection.WANT_WRITE;
             }
             this.engine.closeOutbound();

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
+import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.ConnectionInfo;
 
 /**
@@ -20,7 +22,11 @@ final class HeldWrites {
 
     private final RecordLayer records;
 
+    private final ConnectionStatus status;
+
     private final ConnectionInfo info;
+
+    private final ConnectionEvents events;
 
     /**
      * Application data a write with more to follow held back, too little for a whole record; in write mode. An empty
@@ -39,9 +45,11 @@ final class HeldWrites {
     /** Reused for the wraps of held data followed by new data, so that they allocate nothing. */
     private final ByteBuffer[] heldThenSource = new ByteBuffer[2];
 
-    HeldWrites(RecordLayer records, ConnectionInfo info) {
+    HeldWrites(RecordLayer records, ConnectionStatus status, ConnectionInfo info, ConnectionEvents events) {
         this.records = records;
+        this.status = status;
         this.info = info;
+        this.events = events;
     }
 
     /** The bytes held back. */
@@ -128,11 +136,38 @@ final class HeldWrites {
      * Wraps what writes with more to follow held back, between handshakes only; returns false when some could not
      * be, for want of room or because a renegotiation runs.
      */
-    boolean wrapHeld(HandshakeState state) throws IOException {
+    boolean wrapHeld() throws IOException {
+        HandshakeState state = this.status.state;
         if (this.held.position() > 0 && (state == HandshakeState.ESTABLISHED || state == HandshakeState.CLOSING)) {
             wrap(RecordLayer.EMPTY, false);
         }
         return this.held.position() == 0;
+    }
+
+    /**
+     * Wraps and sends what writes with more to follow held back; returns false when a non-blocking transport could
+     * not take it all.
+     */
+    boolean send() throws IOException {
+        return wrapHeld() & this.records.flushOutput();
+    }
+
+    /**
+     * Sends what waits in netOut or was held back before a read waits for input, as the peer may wait for it to
+     * answer, and reads anyway when the transport could not take it all: a peer that writes as much as we do may only
+     * read once we have. A transport that fails to take it fails the next write or flush, not this read, which may
+     * still find the peer's last data and close_notify.
+     */
+    void sendBeforeReading() throws SSLException {
+        try {
+            send();
+        }
+        catch (SSLException ex) {
+            throw ex;
+        }
+        catch (IOException ex) {
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, "sending before a read failed: " + ex.getMessage());
+        }
     }
 
     /** Drops held data that can no longer be sent, wiping it. */

@@ -145,20 +145,13 @@ public final class TlsConnection implements Closeable {
 
     private final DelegatedTasks tasks;
 
-    /** The session's packet size, known again at each handshake's end: asked of JSSE once, not at each write. */
-    private int packetSize;
-
-    /** Whether the engine was left without cipher suites, so that it refuses a renegotiation the peer starts. */
-    private boolean engineRefusesRenegotiation;
+    private final HandshakeDriver handshakes;
 
     /** Application bytes the writes took, held ones included: bytesOut() leaves out those dropped since. */
     private long bytesTaken;
 
     /** Bytes the last unwrap put straight into the application's buffer. */
     private int deliveredDirectly;
-
-    /** The transport's read timeout before the handshake borrowed it for its deadline. */
-    private Duration applicationReadTimeout = Duration.ZERO;
 
     /**
      * Creates a connection; {@link io.managedtls.core.TlsContext#newConnection} is the usual way.
@@ -189,18 +182,20 @@ public final class TlsConnection implements Closeable {
                 (remote != null) ? hostOf(remote) + ":" + remote.getPort() : null);
         this.events = new ConnectionEvents(config, this.info, this.observer);
         SSLSession initial = engine.getSession();
-        this.packetSize = initial.getPacketBufferSize();
         this.buffers = new ConnectionBuffers(initial);
         this.clock = new HandshakeClock(config.handshakeTimeout());
         this.records = new RecordLayer(engine, transport, this.buffers, this.observer, this.clock, this.info,
                 this.events);
-        this.held = new HeldWrites(this.records, this.info);
+        this.held = new HeldWrites(this.records, this.status, this.info, this.events);
         this.outcome = new HandshakeOutcome(config, this.observer, sessionListener);
         this.alerts = new AlertSender(engine, transport, this.buffers, this.records, this.held, this.status, this.info,
                 this.events);
         this.failures = new ConnectionFailures(this.status, this.records, this.alerts, this.outcome, this.observer,
                 this.clock, this.info, this.events);
         this.tasks = new DelegatedTasks(engine, this.records, transport, config.delegatedTaskExecutor());
+        this.handshakes = new HandshakeDriver(this, config, engine, transport, this.status, this.records, this.held,
+                this.tasks, this.clock, this.outcome, this.failures, this.info, this.events,
+                initial.getPacketBufferSize());
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -219,36 +214,10 @@ public final class TlsConnection implements Closeable {
     public int handshake() throws TlsException {
         enter();
         try {
-            return handshakeNow();
+            return this.handshakes.run();
         }
         finally {
             exit();
-        }
-    }
-
-    private int handshakeNow() throws TlsException {
-        this.failures.checkNotFailed();
-        if (this.status.state == HandshakeState.NEW) {
-            startHandshake(false);
-        }
-        if (this.status.state != HandshakeState.HANDSHAKING && this.status.state != HandshakeState.RENEGOTIATING) {
-            if (this.status.state == HandshakeState.ESTABLISHED) {
-                return 0;
-            }
-            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is " + this.status.state);
-        }
-        try {
-            int result = driveHandshake(true);
-            if (result == 0) {
-                completeHandshake();
-            }
-            return result;
-        }
-        catch (TlsException ex) {
-            throw this.failures.fail(ex);
-        }
-        catch (IOException | RuntimeException ex) {
-            throw this.failures.fail(this.failures.translate(ex));
         }
     }
 
@@ -270,7 +239,7 @@ public final class TlsConnection implements Closeable {
     }
 
     private int readNow(ByteBuffer destination) throws TlsException {
-        int handshake = handshakeIfNeeded();
+        int handshake = this.handshakes.runIfNeeded();
         if (handshake < 0 && handshake != END_OF_STREAM) {
             return handshake;
         }
@@ -363,7 +332,7 @@ public final class TlsConnection implements Closeable {
     }
 
     private int writeNow(ByteBuffer source, boolean moreFollows) throws TlsException {
-        int handshake = handshakeIfNeeded();
+        int handshake = this.handshakes.runIfNeeded();
         if (handshake < 0) {
             return handshake;
         }
@@ -381,7 +350,7 @@ public final class TlsConnection implements Closeable {
             if (!moreFollows && !this.records.flushOutput()) {
                 return WANT_WRITE;
             }
-            int packet = this.packetSize;
+            int packet = this.handshakes.packetSize();
             if (this.held.bytes() + source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE
                     && this.buffers.netOut.capacity() < 2 * packet) {
                 // A write of more than one record: with room for two, the records of a 16 KiB write (JSSE's TLS 1.3
@@ -400,32 +369,6 @@ public final class TlsConnection implements Closeable {
         }
         catch (IOException | RuntimeException ex) {
             throw this.failures.fail(this.failures.translate(ex));
-        }
-    }
-
-    /**
-     * Wraps and sends what writes with more to follow held back; returns false when a non-blocking transport could
-     * not take it all.
-     */
-    private boolean sendHeld() throws IOException {
-        return this.held.wrapHeld(this.status.state) & this.records.flushOutput();
-    }
-
-    /**
-     * Sends what waits in netOut or was held back before a read waits for input, as the peer may wait for it to
-     * answer, and reads anyway when the transport could not take it all: a peer that writes as much as we do may only
-     * read once we have. A transport that fails to take it fails the next write or flush, not this read, which may
-     * still find the peer's last data and close_notify.
-     */
-    private void sendBeforeReading() throws SSLException {
-        try {
-            sendHeld();
-        }
-        catch (SSLException ex) {
-            throw ex;
-        }
-        catch (IOException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "sending before a read failed: " + ex.getMessage());
         }
     }
 
@@ -451,12 +394,12 @@ public final class TlsConnection implements Closeable {
         enter();
         try {
             this.failures.checkNotFailed();
-            int renegotiation = finishRenegotiationBeforeHeld();
+            int renegotiation = this.handshakes.finishRenegotiationBeforeHeld();
             if (renegotiation < 0) {
                 return renegotiation;
             }
             try {
-                return sendHeld() ? 0 : WANT_WRITE;
+                return this.held.send() ? 0 : WANT_WRITE;
             }
             catch (IOException | RuntimeException ex) {
                 throw this.failures.fail(this.failures.translate(ex));
@@ -496,45 +439,11 @@ public final class TlsConnection implements Closeable {
     public int renegotiate() throws TlsException {
         enter();
         try {
-            return renegotiateNow();
+            return this.handshakes.renegotiate();
         }
         finally {
             exit();
         }
-    }
-
-    private int renegotiateNow() throws TlsException {
-        int handshake = handshakeIfNeeded();
-        if (handshake < 0) {
-            return handshake;
-        }
-        if (this.status.state == HandshakeState.RENEGOTIATING) {
-            return handshakeNow();
-        }
-        if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
-            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "Renegotiation is disabled for context '"
-                    + this.info.context() + "'; set renegotiation to ENABLED to allow it");
-        }
-        if (!"TLSv1.2".equals(this.engine.getSession().getProtocol())) {
-            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, this.engine.getSession().getProtocol()
-                    + " has no renegotiation; only TLS 1.2 connections can renegotiate");
-        }
-        try {
-            if (!sendHeld()) {
-                return WANT_WRITE;
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            throw this.failures.fail(this.failures.translate(ex));
-        }
-        startHandshake(true);
-        try {
-            this.engine.beginHandshake();
-        }
-        catch (SSLException ex) {
-            throw this.failures.fail(this.failures.translate(ex));
-        }
-        return handshakeNow();
     }
 
     /**
@@ -561,7 +470,7 @@ public final class TlsConnection implements Closeable {
             // A failed connection has sent its alert, or ended its transport, already.
             return 0;
         }
-        int renegotiation = finishRenegotiationBeforeHeld();
+        int renegotiation = this.handshakes.finishRenegotiationBeforeHeld();
         if (renegotiation < 0) {
             return renegotiation;
         }
@@ -571,23 +480,6 @@ public final class TlsConnection implements Closeable {
         catch (IOException | RuntimeException ex) {
             throw this.failures.fail(this.failures.translate(ex));
         }
-    }
-
-    /**
-     * Runs a renegotiation the peer began as far as the transport allows, when held data waits for its end: held data
-     * is wrapped between handshakes only. Returns 0 when none runs any more, or the handshake's want code.
-     */
-    private int finishRenegotiationBeforeHeld() throws TlsException {
-        if (this.held.bytes() > 0 && this.status.state == HandshakeState.RENEGOTIATING) {
-            int result = handshakeNow();
-            if (result == END_OF_STREAM) {
-                // The peer closed instead of finishing it: the held data can never leave.
-                this.held.discard();
-                return 0;
-            }
-            return result;
-        }
-        return 0;
     }
 
     /**
@@ -824,218 +716,12 @@ public final class TlsConnection implements Closeable {
 
     // ---------------------------------------------------------------- handshake
 
-    private int handshakeIfNeeded() throws TlsException {
-        this.failures.checkNotFailed();
-        if (this.status.state == HandshakeState.NEW || this.status.state == HandshakeState.HANDSHAKING
-                || this.status.state == HandshakeState.RENEGOTIATING) {
-            return handshakeNow();
-        }
-        return 0;
-    }
-
-    private void startHandshake(boolean renegotiation) throws TlsException {
-        Instant started = this.clock.start();
-        this.status.renegotiating = renegotiation;
-        this.outcome.handshakeStarted(renegotiation);
-        this.status.handshakeUnconfirmed = false;
-        this.status.state = renegotiation ? HandshakeState.RENEGOTIATING : HandshakeState.HANDSHAKING;
-        this.events.debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
-        this.events.publish(new TlsEvent.HandshakeStarted(this.info, started, renegotiation));
-        try {
-            this.applicationReadTimeout = this.transport.readTimeout();
-        }
-        catch (IOException ex) {
-            this.applicationReadTimeout = Duration.ZERO;
-        }
-        if (!renegotiation) {
-            try {
-                this.engine.beginHandshake();
-            }
-            catch (SSLException ex) {
-                throw this.failures.fail(this.failures.translate(ex));
-            }
-        }
-    }
-
-    /** Drives the engine until the handshake completes or the transport cannot go on. */
-    private int driveHandshake(boolean timed) throws IOException {
-        while (true) {
-            if (timed) {
-                this.clock.check();
-            }
-            HandshakeStatus status = this.engine.getHandshakeStatus();
-            switch (status) {
-                case NEED_WRAP -> {
-                    // Wrapped records gather in netOut and leave as one write per flight: flushed before a read.
-                    SSLEngineResult result = this.records.wrap(RecordLayer.EMPTY);
-                    if (result == null) {
-                        return WANT_WRITE;
-                    }
-                    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                        this.records.flushOutput();
-                        throw new TlsException(TlsError.HANDSHAKE_FAILURE, "The engine closed during the handshake");
-                    }
-                }
-                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (this.tasks.ranSinceAsked()) {
-                        if (!this.tasks.raiseFailure()) {
-                            return WANT_WRITE;
-                        }
-                        continue;
-                    }
-                    int progress = unwrapHandshake(timed);
-                    if (progress < 0) {
-                        return progress;
-                    }
-                }
-                case NEED_TASK -> {
-                    // Only within a handshake: after one, a wrap of nothing is no mere question to the engine.
-                    if (!this.tasks.run(this.status.handshaking())) {
-                        return ASYNC_IN_PROGRESS;
-                    }
-                }
-                case FINISHED, NOT_HANDSHAKING -> {
-                    return this.records.flushOutput() ? 0 : WANT_WRITE;
-                }
-                default -> throw new IllegalStateException("Unknown handshake status " + status);
-            }
-        }
-    }
-
-    private int unwrapHandshake(boolean timed) throws IOException {
-        if (this.records.lacksWholeRecord()) {
-            return receive(timed);
-        }
-        SSLEngineResult result;
-        if (this.status.renegotiating) {
-            int recordType = this.records.recordType();
-            try {
-                result = this.records.unwrap();
-            }
-            catch (SSLException ex) {
-                if (recordType != RecordLayer.CONTENT_TYPE_ALERT) {
-                    throw ex;
-                }
-                return alertDuringRenegotiation(ex);
-            }
-        }
-        else {
-            result = this.records.unwrap();
-        }
-        if (this.status.renegotiating && result.getStatus() == SSLEngineResult.Status.CLOSED
-                && this.engine.isInboundDone()) {
-            return peerClosedDuringRenegotiation();
-        }
-        switch (result.getStatus()) {
-            case OK -> {
-                this.status.bytesIn += result.bytesProduced();
-                return 1;
-            }
-            case BUFFER_UNDERFLOW -> {
-                return receive(timed);
-            }
-            case CLOSED -> {
-                this.records.flushOutput();
-                if (this.engine.isInboundDone()) {
-                    this.status.closeNotifyReceived = true;
-                }
-                throw new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake");
-            }
-            default -> throw new IllegalStateException("Unexpected unwrap status " + result.getStatus());
-        }
-    }
-
-    /**
-     * An alert failed the engine during a renegotiation: JSSE ends the connection on any alert that comes during a
-     * handshake (Alert.AlertConsumer), even those that RFC 5246 lets a peer send there and then go on. Its message is
-     * the one place that names the alert. A close_notify ends the stream cleanly, after the data that came before it;
-     * a no_renegotiation warning is the peer's refusal of our renegotiation, reported as such.
-     */
-    private int alertDuringRenegotiation(SSLException engineFailure) throws IOException {
-        String message = String.valueOf(engineFailure.getMessage());
-        if (message.contains(TlsAlert.CLOSE_NOTIFY.rfcName())) {
-            return peerClosedDuringRenegotiation();
-        }
-        if (message.contains(TlsAlert.NO_RENEGOTIATION.rfcName())) {
-            this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert no_renegotiation");
-            this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.NO_RENEGOTIATION, false));
-            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer refused the renegotiation with a "
-                    + "no_renegotiation warning, on which JSSE ends the connection", TlsAlert.NO_RENEGOTIATION,
-                    engineFailure);
-        }
-        throw engineFailure;
-    }
-
-    /**
-     * The peer sent close_notify during a renegotiation, after what data it had: the stream ends cleanly once that
-     * data is read. JSSE has failed the engine on it and would answer with a fatal unexpected_message alert, which
-     * is never sent: the peer closed cleanly, and TLS 1.2's close_notify closes both directions.
-     */
-    private int peerClosedDuringRenegotiation() {
-        this.status.closeNotifyReceived = true;
-        this.records.inboundClosed();
-        this.status.renegotiating = false;
-        this.status.state = HandshakeState.CLOSED;
-        resetReadTimeout();
-        this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify during the renegotiation");
-        this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-        return END_OF_STREAM;
-    }
-
-    private void completeHandshake() {
-        SSLSession established = this.engine.getSession();
-        this.packetSize = established.getPacketBufferSize();
-        this.outcome.established(this, established, this.status.renegotiating);
-        this.status.handshakeUnconfirmed = !this.status.renegotiating && this.config.role() == TlsRole.CLIENT
-                && "TLSv1.3".equals(established.getProtocol());
-        this.status.state = HandshakeState.ESTABLISHED;
-        this.status.renegotiating = false;
-        if (this.config.renegotiation() != RenegotiationPolicy.ENABLED
-                && "TLSv1.2".equals(established.getProtocol())) {
-            refuseRenegotiationInEngine();
-        }
-        resetReadTimeout();
-        Duration duration = this.clock.elapsed();
-        if (this.events.debugs(TlsDebugListener.LEVEL_STATE)) {
-            this.events.debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.outcome.kinds() + " "
-                    + established.getProtocol() + " " + established.getCipherSuite() + " in " + duration.toMillis()
-                    + " ms");
-        }
-        this.events.publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.outcome.kinds(),
-                established.getProtocol(), established.getCipherSuite(), applicationProtocol(),
-                this.outcome.session().id(), duration));
-    }
-
-    /**
-     * Leaves the engine without cipher suites for any later handshake, so that JSSE itself refuses a renegotiation
-     * the peer starts, with its own fatal alert. JSSE cannot answer with RFC 5746's warning no_renegotiation: it never
-     * sends that alert, it answers a HelloRequest with a ClientHello at once (HelloRequest.HelloRequestConsumer), and
-     * its only refusal of a ClientHello, the JVM-wide jdk.tls.rejectClientInitiatedRenegotiation, is a fatal alert too.
-     * A handshake record reaches JSSE encrypted and must go through it, to keep the record sequence numbers, so the
-     * connection cannot skip it either. Without suites, the engine's new handshake context fails at once (internal_error,
-     * "No appropriate protocol") before it answers anything; the session and the established keys stay as they are.
-     * TLS 1.2 only: the post-handshake messages of TLS 1.3 also need a handshake context.
-     */
-    private void refuseRenegotiationInEngine() {
-        this.engine.setEnabledCipherSuites(new String[0]);
-        this.engineRefusesRenegotiation = true;
-    }
-
-    private void resetReadTimeout() {
-        try {
-            this.transport.setReadTimeout(this.applicationReadTimeout);
-        }
-        catch (IOException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "cannot reset the read timeout: " + ex.getMessage());
-        }
-    }
-
     // ---------------------------------------------------------------- application data
 
     /** Unwraps one record of application data; returns 1 on progress, or a want code. */
     private int unwrapApplicationData(ByteBuffer destination) throws IOException {
         if (this.records.lacksWholeRecord()) {
-            return receive(false);
+            return receiveData();
         }
         boolean direct = this.buffers.appIn.position() == 0 && destination.remaining() >= DIRECT_UNWRAP_MINIMUM;
         int recordType = this.records.recordType();
@@ -1048,7 +734,7 @@ public final class TlsConnection implements Closeable {
             }
         }
         catch (SSLException ex) {
-            if (recordType == RecordLayer.CONTENT_TYPE_HANDSHAKE && this.engineRefusesRenegotiation) {
+            if (recordType == RecordLayer.CONTENT_TYPE_HANDSHAKE && this.handshakes.refusesPeerRenegotiation()) {
                 throw refusedPeerRenegotiation(ex);
             }
             throw ex;
@@ -1074,7 +760,7 @@ public final class TlsConnection implements Closeable {
                 return 1;
             }
             case BUFFER_UNDERFLOW -> {
-                return receive(false);
+                return receiveData();
             }
             case CLOSED -> {
                 this.status.closeNotifyReceived = true;
@@ -1098,7 +784,7 @@ public final class TlsConnection implements Closeable {
      * that failed, and the engine's fatal alert goes out with the failure.
      */
     private TlsException refusedPeerRenegotiation(SSLException engineFailure) throws TlsException {
-        startHandshake(true);
+        this.handshakes.start(true);
         return new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer attempted a renegotiation, which is "
                 + "disabled for context '" + this.info.context() + "'; the engine refused it with a fatal alert",
                 engineFailure);
@@ -1109,40 +795,27 @@ public final class TlsConnection implements Closeable {
         boolean tls12 = "TLSv1.2".equals(this.engine.getSession().getProtocol());
         if (!tls12) {
             // TLS 1.3 post-handshake messages (NewSessionTicket, KeyUpdate) need at most an answer, no new handshake.
-            int result = driveHandshake(false);
+            int result = this.handshakes.drive(false);
             return (result == 0) ? 1 : result;
         }
-        startHandshake(true);
+        this.handshakes.start(true);
         if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
             // Only if the engine took the peer's hello despite having no suites: it would answer it, so the connection
             // ends here instead, never carrying on in a state its configuration forbids.
             throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer attempted a renegotiation, which is "
                     + "disabled for context '" + this.info.context() + "'; the connection is closed");
         }
-        int result = handshakeNow();
+        int result = this.handshakes.run();
         // A peer that closed instead of finishing it has its data in appIn, to be read before the end of stream.
         return (result == 0 || result == END_OF_STREAM) ? 1 : result;
     }
 
-    // ---------------------------------------------------------------- engine and transport
-
-    /** Reads from the transport after an underflow; returns 1 on progress or a want code. */
-    private int receive(boolean handshaking) throws IOException {
-        // A handshake flight may still sit in netOut: the peer answers nothing until it has it.
-        if (handshaking) {
-            if (!this.records.flushOutput()) {
-                return WANT_WRITE;
-            }
-        }
-        else {
-            sendBeforeReading();
-        }
-        int progress = this.records.receive(handshaking);
-        if (progress == WANT_READ && handshaking) {
-            this.clock.check();
-        }
-        return progress;
+    /** Reads from the transport after an underflow, once what waits to be sent has been; returns 1 or a want code. */
+    private int receiveData() throws IOException {
+        this.held.sendBeforeReading();
+        return this.records.receive(false);
     }
+
 
     /**
      * Counts an operation in; every public operation that touches the buffers runs between enter and exit.
