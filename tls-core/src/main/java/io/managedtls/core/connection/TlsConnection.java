@@ -5,48 +5,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import io.managedtls.core.event.ClientHelloInfo;
-import io.managedtls.core.TlsAlert;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.config.PeerAuthentication;
-import io.managedtls.core.config.RenegotiationPolicy;
 import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.config.TlsRole;
-import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.ConnectionInfo;
 import io.managedtls.core.event.HandshakeKind;
-import io.managedtls.core.event.TlsEvent;
-import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.session.TlsSession;
-import io.managedtls.core.verify.CertificateVerificationException;
-import io.managedtls.core.verify.VerifyFlag;
 import io.managedtls.core.verify.VerifyResult;
 import org.jspecify.annotations.Nullable;
 
@@ -103,8 +80,6 @@ public final class TlsConnection implements Closeable {
     /** How long {@link #close()} waits for a blocking transport to take the close_notify. */
     public static final int CLOSE_NOTIFY_TIMEOUT_SECONDS = 3;
 
-    private static final Logger logger = Logger.getLogger(TlsConnection.class.getName());
-
     private static final AtomicLong ids = new AtomicLong();
 
     /** Header, tag and padding bytes of a record beyond its data, at most: a guess that errs on the large side. */
@@ -145,6 +120,8 @@ public final class TlsConnection implements Closeable {
     private final HandshakeDriver handshakes;
 
     private final DataReader reader;
+
+    private final ConnectionCloser closer;
 
     /** Application bytes the writes took, held ones included: bytesOut() leaves out those dropped since. */
     private long bytesTaken;
@@ -194,6 +171,8 @@ public final class TlsConnection implements Closeable {
                 initial.getPacketBufferSize());
         this.reader = new DataReader(this, config, engine, this.status, this.buffers, this.records, this.held,
                 this.alerts, this.handshakes, this.outcome, this.failures, this.info, this.events);
+        this.closer = new ConnectionCloser(this, this.status, this.buffers, this.held, this.alerts, this.handshakes,
+                this.failures, this.info, this.events);
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -416,27 +395,10 @@ public final class TlsConnection implements Closeable {
             return 0;
         }
         try {
-            return closeNotifyNow();
+            return this.closer.closeNotifyNow();
         }
         finally {
             exit();
-        }
-    }
-
-    private int closeNotifyNow() throws TlsException {
-        if (this.status.failure != null) {
-            // A failed connection has sent its alert, or ended its transport, already.
-            return 0;
-        }
-        int renegotiation = this.handshakes.finishRenegotiationBeforeHeld();
-        if (renegotiation < 0) {
-            return renegotiation;
-        }
-        try {
-            return this.alerts.sendCloseNotify();
-        }
-        catch (IOException | RuntimeException ex) {
-            throw this.failures.fail(this.failures.translate(ex));
         }
     }
 
@@ -456,7 +418,7 @@ public final class TlsConnection implements Closeable {
                     // An earlier close has finished, or finishes on another thread (bounded by its own watchdog): the
                     // engine and the buffers are its alone.
                 }
-                case ALONE -> closeNow();
+                case ALONE -> this.closer.closeNow();
                 case WITHIN_OPERATION -> {
                     // A listener of the running operation closes: the whole close runs when that operation ends.
                     this.gate.defer(OperationGate.DeferredClose.CLEAN);
@@ -473,41 +435,6 @@ public final class TlsConnection implements Closeable {
         finally {
             this.gate.endClose();
             exit();
-        }
-    }
-
-    private void closeNow() {
-        if (this.status.handshaking()) {
-            this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection "
-                    + "during the handshake", this.alerts.sendUserCanceled(), null));
-        }
-        if (this.status.state == HandshakeState.ESTABLISHED || this.status.state == HandshakeState.CLOSING) {
-            ScheduledFuture<?> watchdog = this.alerts.startWatchdog();
-            try {
-                closeNotifyNow();
-            }
-            catch (TlsException | RuntimeException ex) {
-                this.events.debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
-            }
-            finally {
-                if (watchdog != null) {
-                    watchdog.cancel(false);
-                }
-            }
-        }
-        finishClose();
-    }
-
-    /** Ends the transport, the state and the events of a close; touches neither the engine nor the buffers. */
-    private void finishClose() {
-        this.alerts.closeTransportQuietly();
-        if (this.status.state != HandshakeState.FAILED) {
-            this.status.state = HandshakeState.CLOSED;
-        }
-        if (!this.status.closedEventSent) {
-            this.status.closedEventSent = true;
-            this.events.publish(new TlsEvent.Closed(this.info, Instant.now(), this.status.bytesIn, bytesOut(),
-                    this.status.closeNotifyReceived || (this.status.closeNotifySent && this.status.failure == null)));
         }
     }
 
@@ -676,7 +603,6 @@ public final class TlsConnection implements Closeable {
 
     // ---------------------------------------------------------------- application data
 
-
     /**
      * Counts an operation in; every public operation that touches the buffers runs between enter and exit.
      * @throws TlsException with the earlier failure, or {@link TlsError#BAD_INPUT_DATA} when closed
@@ -702,26 +628,8 @@ public final class TlsConnection implements Closeable {
      */
     private void exit() {
         if (this.gate.exit()) {
-            OperationGate.DeferredClose deferred = this.gate.deferredClose();
-            if (deferred == OperationGate.DeferredClose.CLEAN) {
-                closeNow();
-            }
-            else if (deferred == OperationGate.DeferredClose.ABORT) {
-                if (this.status.handshaking()) {
-                    // The transport ended already: no user_canceled left, so none is reported.
-                    this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the "
-                            + "connection during the handshake", null, null));
-                }
-                finishClose();
-            }
-            releaseBuffers();
+            this.closer.finishDeferred(this.gate.deferredClose());
         }
-    }
-
-    /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
-    private void releaseBuffers() {
-        this.buffers.release();
-        this.held.release();
     }
 
     // ---------------------------------------------------------------- failures
