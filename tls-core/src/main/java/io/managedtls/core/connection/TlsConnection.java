@@ -82,9 +82,6 @@ public final class TlsConnection implements Closeable {
 
     private static final AtomicLong ids = new AtomicLong();
 
-    /** Header, tag and padding bytes of a record beyond its data, at most: a guess that errs on the large side. */
-    private static final int RECORD_OVERHEAD_ESTIMATE = 512;
-
     private final TlsConfig config;
 
     private final SSLEngine engine;
@@ -121,10 +118,9 @@ public final class TlsConnection implements Closeable {
 
     private final DataReader reader;
 
-    private final ConnectionCloser closer;
+    private final DataWriter writer;
 
-    /** Application bytes the writes took, held ones included: bytesOut() leaves out those dropped since. */
-    private long bytesTaken;
+    private final ConnectionCloser closer;
 
     /**
      * Creates a connection; {@link io.managedtls.core.TlsContext#newConnection} is the usual way.
@@ -171,6 +167,8 @@ public final class TlsConnection implements Closeable {
                 initial.getPacketBufferSize());
         this.reader = new DataReader(this, config, engine, this.status, this.buffers, this.records, this.held,
                 this.alerts, this.handshakes, this.outcome, this.failures, this.info, this.events);
+        this.writer = new DataWriter(this.status, this.buffers, this.records, this.held, this.handshakes,
+                this.failures, this.info);
         this.closer = new ConnectionCloser(this, this.status, this.buffers, this.held, this.alerts, this.handshakes,
                 this.failures, this.info, this.events);
     }
@@ -261,51 +259,10 @@ public final class TlsConnection implements Closeable {
     public int write(ByteBuffer source, boolean moreFollows) throws TlsException {
         enter();
         try {
-            return writeNow(source, moreFollows);
+            return this.writer.write(source, moreFollows);
         }
         finally {
             exit();
-        }
-    }
-
-    private int writeNow(ByteBuffer source, boolean moreFollows) throws TlsException {
-        int handshake = this.handshakes.runIfNeeded();
-        if (handshake < 0) {
-            return handshake;
-        }
-        if (this.status.closeNotifySent) {
-            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " sent close_notify; "
-                    + "it cannot send more data");
-        }
-        if (this.status.state == HandshakeState.CLOSED) {
-            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " was closed by the peer's "
-                    + "close_notify; it cannot send more data");
-        }
-        try {
-            // A write without more to follow first sends what earlier writes left in netOut, and on a non-blocking
-            // transport that cannot take it all takes no new data. With more to follow, new records join them.
-            if (!moreFollows && !this.records.flushOutput()) {
-                return WANT_WRITE;
-            }
-            int packet = this.handshakes.packetSize();
-            if (this.held.bytes() + source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE
-                    && this.buffers.netOut.capacity() < 2 * packet) {
-                // A write of more than one record: with room for two, the records of a 16 KiB write (JSSE's TLS 1.3
-                // cuts it into 16367 + 17 bytes) leave in one transport write instead of two.
-                this.buffers.resizeNetOut(2 * packet);
-            }
-            int taken = this.held.wrap(source, moreFollows);
-            if (!moreFollows) {
-                this.records.flushOutput();
-            }
-            this.bytesTaken += taken;
-            return (taken == 0 && source.hasRemaining()) ? WANT_WRITE : taken;
-        }
-        catch (TlsException ex) {
-            throw this.failures.fail(ex);
-        }
-        catch (IOException | RuntimeException ex) {
-            throw this.failures.fail(this.failures.translate(ex));
         }
     }
 
@@ -574,7 +531,7 @@ public final class TlsConnection implements Closeable {
      * @return the byte count
      */
     public long bytesOut() {
-        return this.bytesTaken - this.held.discarded();
+        return this.writer.bytesOut();
     }
 
     /**
