@@ -1,6 +1,7 @@
 package io.managedtls.core.connection;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 
@@ -37,7 +38,8 @@ final class AlertSender {
 
     private final ConnectionEvents events;
 
-    private long closeNotifyTimeoutSeconds = TlsConnection.CLOSE_NOTIFY_TIMEOUT_SECONDS;
+    /** Volatile: set by the application's thread, read by whichever thread ends up closing. */
+    private volatile Duration closeNotifyTimeout = Duration.ofSeconds(TlsConnection.CLOSE_NOTIFY_TIMEOUT_SECONDS);
 
     AlertSender(SSLEngine engine, Transport transport, ConnectionBuffers buffers, RecordLayer records,
             HeldWrites held, ConnectionStatus status, ConnectionInfo info, ConnectionEvents events) {
@@ -57,7 +59,12 @@ final class AlertSender {
      */
     @Nullable ScheduledFuture<?> startWatchdog() {
         return this.transport.isBlocking() ? CloseWatchdog.schedule(this::abortTransportQuietly,
-                this.closeNotifyTimeoutSeconds) : null;
+                this.closeNotifyTimeout) : null;
+    }
+
+    /** Sets how long a blocking transport gets to take a close_notify or an alert; the caller validated it. */
+    void closeNotifyTimeout(Duration timeout) {
+        this.closeNotifyTimeout = timeout;
     }
 
     /**

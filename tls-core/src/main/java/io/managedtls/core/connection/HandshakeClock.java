@@ -39,6 +39,11 @@ final class HandshakeClock {
         return this.started;
     }
 
+    /** The deadline of the latest handshake on the wall clock: its start plus the timeout. */
+    Instant deadline() {
+        return this.started.plus(this.timeout);
+    }
+
     /** The deadline of the latest handshake, in {@link System#nanoTime()}'s terms. */
     long deadlineNanos() {
         return this.deadlineNanos;

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +79,10 @@ public final class TlsConnection implements Closeable {
     /** Returned by {@link #read} once the peer has closed its side with close_notify. */
     public static final int END_OF_STREAM = -1;
 
-    /** How long {@link #close()} waits for a blocking transport to take the close_notify. */
+    /**
+     * How long {@link #close()} waits for a blocking transport to take the close_notify, unless
+     * {@link #closeNotifyTimeout(Duration)} says otherwise.
+     */
     public static final int CLOSE_NOTIFY_TIMEOUT_SECONDS = 3;
 
     private static final AtomicLong ids = new AtomicLong();
@@ -361,8 +366,9 @@ public final class TlsConnection implements Closeable {
 
     /**
      * Sends close_notify when the connection is usable and not closed yet, then closes the transport. Idempotent;
-     * never throws for a peer that went away. On a blocking transport the close_notify gets at most
-     * {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds, so that a peer that stopped reading cannot hold the caller.
+     * never throws for a peer that went away. On a blocking transport the close_notify gets at most the
+     * {@linkplain #closeNotifyTimeout(Duration) close_notify timeout}, so that a peer that stopped reading cannot hold
+     * the caller.
      * Called while another thread's operation runs, it only ends the transport (see the class comment); the buffers
      * go back to the shared pool once no operation runs any more. Operations called after it fail, and
      * {@link #closeNotify()} does nothing.
@@ -393,6 +399,21 @@ public final class TlsConnection implements Closeable {
             this.gate.endClose();
             exit();
         }
+    }
+
+    /**
+     * Sets how long a blocking transport gets to take this side's close_notify at {@link #close()}, and the alert of a
+     * failure, before the connection ends the transport anyway, so that a peer that stopped reading cannot hold the
+     * caller: {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds by default. A non-blocking transport takes what it can at
+     * once and waits for nothing. Set it from the thread that drives the connection, before the close.
+     * @param timeout the time, positive
+     * @throws IllegalArgumentException if the timeout is zero or negative
+     */
+    public void closeNotifyTimeout(Duration timeout) {
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("closeNotifyTimeout must be positive, but was " + timeout);
+        }
+        this.alerts.closeNotifyTimeout(timeout);
     }
 
     /**
@@ -428,6 +449,18 @@ public final class TlsConnection implements Closeable {
      */
     public HandshakeState state() {
         return this.status.state;
+    }
+
+    /**
+     * Returns by when the handshake that runs must complete: its start plus the configured handshake timeout, so that
+     * a selector loop can bound its wait for the transport and call the connection again once it has passed. The
+     * connection measures the deadline on the monotonic clock, which a change of the wall clock does not move; the
+     * first {@link #handshake()}, {@link #read} or {@link #write} called after it fails with {@link TlsError#TIMEOUT}.
+     * @return the deadline of the first handshake or of a renegotiation while it runs; {@code null} before the first
+     * handshake starts, and once it has ended
+     */
+    public @Nullable Instant handshakeDeadline() {
+        return this.status.handshaking() ? this.clock.deadline() : null;
     }
 
     /**
