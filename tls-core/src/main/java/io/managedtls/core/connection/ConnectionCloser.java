@@ -67,7 +67,32 @@ final class ConnectionCloser {
         }
     }
 
-    /** Closes as {@link TlsConnection#close()} does when no other operation runs. */
+    /**
+     * Closes as {@link TlsConnection#close()} does, as far as the close's turn among the operations allows; the
+     * caller counted the close in and counts it out.
+     */
+    void close(OperationGate.CloseTurn turn, OperationGate gate) {
+        switch (turn) {
+            case FINISHED_ALREADY -> {
+                // An earlier close has finished, or finishes on another thread (bounded by its own watchdog): the
+                // engine and the buffers are its alone.
+            }
+            case ALONE -> closeNow();
+            case WITHIN_OPERATION -> {
+                // A listener of the running operation closes: the whole close runs when that operation ends.
+                gate.defer(OperationGate.DeferredClose.CLEAN);
+            }
+            case DURING_OPERATION -> {
+                // Another thread's operation runs, a read blocked on the transport most likely: ending the transport
+                // wakes it, and the rest of the close is left to the last one out, so that the buffers and the
+                // engine never have two users.
+                gate.defer(OperationGate.DeferredClose.ABORT);
+                this.alerts.abortTransportQuietly();
+            }
+        }
+    }
+
+    /** Closes when no other operation runs. */
     void closeNow() {
         if (this.status.handshaking()) {
             this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection "

@@ -2,13 +2,16 @@ package io.managedtls.core.connection;
 
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
@@ -62,6 +65,23 @@ final class HandshakeOutcome {
 
     @Nullable VerifyResult verifyResult() {
         return this.verifyResult;
+    }
+
+    /** The peer's certificate chain, its own certificate first; empty when it sent none or before a handshake. */
+    List<X509Certificate> peerCertificates(SSLEngine engine) {
+        if (this.session == null) {
+            return List.of();
+        }
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate certificate : engine.getSession().getPeerCertificates()) {
+                chain.add((X509Certificate) certificate);
+            }
+            return List.copyOf(chain);
+        }
+        catch (SSLPeerUnverifiedException ex) {
+            return List.of();
+        }
     }
 
     /** Forgets the verification of the handshake before, as a new one starts. */

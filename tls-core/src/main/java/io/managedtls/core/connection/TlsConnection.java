@@ -6,17 +6,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import io.managedtls.core.event.ClientHelloInfo;
@@ -87,17 +84,11 @@ public final class TlsConnection implements Closeable {
 
     private static final AtomicLong ids = new AtomicLong();
 
-    private final TlsConfig config;
-
     private final SSLEngine engine;
-
-    private final Transport transport;
 
     private final ConnectionInfo info;
 
     private final HandshakeObserver observer = new HandshakeObserver();
-
-    private final ConnectionEvents events;
 
     private final OperationGate gate = new OperationGate();
 
@@ -106,8 +97,6 @@ public final class TlsConnection implements Closeable {
     private final ConnectionBuffers buffers;
 
     private final HandshakeClock clock;
-
-    private final RecordLayer records;
 
     private final HeldWrites held;
 
@@ -148,34 +137,32 @@ public final class TlsConnection implements Closeable {
      */
     public TlsConnection(String contextName, TlsConfig config, SSLEngine engine, Transport transport,
             SessionListener sessionListener) {
-        this.config = config;
         this.engine = engine;
-        this.transport = transport;
         InetSocketAddress remote = transport.remoteAddress();
         this.info = new ConnectionInfo(contextName, ids.incrementAndGet(), config.role(),
                 (remote != null) ? hostOf(remote) + ":" + remote.getPort() : null);
-        this.events = new ConnectionEvents(config, this.info, this.observer);
+        ConnectionEvents events = new ConnectionEvents(config, this.info, this.observer);
         SSLSession initial = engine.getSession();
         this.buffers = new ConnectionBuffers(initial);
         this.clock = new HandshakeClock(config.handshakeTimeout());
-        this.records = new RecordLayer(engine, transport, this.buffers, this.observer, this.clock, this.info,
-                this.events);
-        this.held = new HeldWrites(this.records, this.status, this.info, this.events);
+        RecordLayer records = new RecordLayer(engine, transport, this.buffers, this.observer, this.clock, this.info,
+                events);
+        this.held = new HeldWrites(records, this.status, this.info, events);
         this.outcome = new HandshakeOutcome(config, this.observer, sessionListener);
-        this.alerts = new AlertSender(engine, transport, this.buffers, this.records, this.held, this.status, this.info,
-                this.events);
-        this.failures = new ConnectionFailures(this.status, this.records, this.alerts, this.outcome, this.observer,
-                this.clock, this.info, this.events);
-        this.tasks = new DelegatedTasks(engine, this.records, transport, config.delegatedTaskExecutor());
-        this.handshakes = new HandshakeDriver(this, config, engine, transport, this.status, this.records, this.held,
-                this.tasks, this.clock, this.outcome, this.failures, this.info, this.events,
+        this.alerts = new AlertSender(engine, transport, this.buffers, records, this.held, this.status, this.info,
+                events);
+        this.failures = new ConnectionFailures(this.status, records, this.alerts, this.outcome, this.observer,
+                this.clock, this.info, events);
+        this.tasks = new DelegatedTasks(engine, records, transport, config.delegatedTaskExecutor());
+        this.handshakes = new HandshakeDriver(this, config, engine, transport, this.status, records, this.held,
+                this.tasks, this.clock, this.outcome, this.failures, this.info, events,
                 initial.getPacketBufferSize());
-        this.reader = new DataReader(this, config, engine, this.status, this.buffers, this.records, this.held,
-                this.alerts, this.handshakes, this.outcome, this.failures, this.info, this.events);
-        this.writer = new DataWriter(this.status, this.buffers, this.records, this.held, this.handshakes,
+        this.reader = new DataReader(this, config, engine, this.status, this.buffers, records, this.held,
+                this.alerts, this.handshakes, this.outcome, this.failures, this.info, events);
+        this.writer = new DataWriter(this.status, this.buffers, records, this.held, this.handshakes,
                 this.failures, this.info);
         this.closer = new ConnectionCloser(this, this.status, this.buffers, this.held, this.alerts, this.handshakes,
-                this.failures, this.info, this.events);
+                this.failures, this.info, events);
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -376,24 +363,7 @@ public final class TlsConnection implements Closeable {
     @Override
     public void close() {
         try {
-            switch (this.gate.beginClose()) {
-                case FINISHED_ALREADY -> {
-                    // An earlier close has finished, or finishes on another thread (bounded by its own watchdog): the
-                    // engine and the buffers are its alone.
-                }
-                case ALONE -> this.closer.closeNow();
-                case WITHIN_OPERATION -> {
-                    // A listener of the running operation closes: the whole close runs when that operation ends.
-                    this.gate.defer(OperationGate.DeferredClose.CLEAN);
-                }
-                case DURING_OPERATION -> {
-                    // Another thread's operation runs, a read blocked on the transport most likely: ending the
-                    // transport wakes it, and the rest of the close is left to the last one out, so that the buffers
-                    // and the engine never have two users.
-                    this.gate.defer(OperationGate.DeferredClose.ABORT);
-                    this.alerts.abortTransportQuietly();
-                }
-            }
+            this.closer.close(this.gate.beginClose(), this.gate);
         }
         finally {
             this.gate.endClose();
@@ -503,19 +473,7 @@ public final class TlsConnection implements Closeable {
      * @return the chain; empty when the peer sent none or before the handshake completed
      */
     public List<X509Certificate> peerCertificates() {
-        if (this.outcome.session() == null) {
-            return List.of();
-        }
-        try {
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate certificate : this.engine.getSession().getPeerCertificates()) {
-                chain.add((X509Certificate) certificate);
-            }
-            return List.copyOf(chain);
-        }
-        catch (SSLPeerUnverifiedException ex) {
-            return List.of();
-        }
+        return this.outcome.peerCertificates(this.engine);
     }
 
     /**
