@@ -91,4 +91,19 @@ final class DataWriter {
         }
     }
 
+    /** Flushes as {@link TlsConnection#flush()} does, within an operation counted in. */
+    int flush() throws TlsException {
+        this.failures.checkNotFailed();
+        int renegotiation = this.handshakes.finishRenegotiationBeforeHeld();
+        if (renegotiation < 0) {
+            return renegotiation;
+        }
+        try {
+            return this.held.send() ? 0 : TlsConnection.WANT_WRITE;
+        }
+        catch (IOException | RuntimeException ex) {
+            throw this.failures.fail(this.failures.translate(ex));
+        }
+    }
+
 }

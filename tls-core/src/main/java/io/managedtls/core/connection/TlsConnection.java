@@ -1,7 +1,6 @@
 package io.managedtls.core.connection;
 
 import java.io.Closeable;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -279,17 +278,7 @@ public final class TlsConnection implements Closeable {
     public int flush() throws TlsException {
         enter();
         try {
-            this.failures.checkNotFailed();
-            int renegotiation = this.handshakes.finishRenegotiationBeforeHeld();
-            if (renegotiation < 0) {
-                return renegotiation;
-            }
-            try {
-                return this.held.send() ? 0 : WANT_WRITE;
-            }
-            catch (IOException | RuntimeException ex) {
-                throw this.failures.fail(this.failures.translate(ex));
-            }
+            return this.writer.flush();
         }
         finally {
             exit();
