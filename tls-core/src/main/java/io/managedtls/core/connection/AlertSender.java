@@ -69,7 +69,7 @@ final class AlertSender {
 
     /**
      * Wraps this side's close_notify, after any held data, unless done already, and sends what netOut holds; returns
-     * 0 when all is sent, {@link #WANT_WRITE} when a non-blocking transport could not take it all.
+     * 0 when all is sent, {@link TlsConnection#WANT_WRITE} when a non-blocking transport could not take it all.
      */
     int sendCloseNotify() throws IOException {
         // CLOSED without our close_notify: the peer's ended a renegotiation, after which the engine has only a fatal

@@ -87,6 +87,10 @@ public final class TlsConnection implements Closeable {
 
     private final ConnectionInfo info;
 
+    // The connection keeps its public operations and getters; each part below owns one concern, is called with plain
+    // method calls on the driving thread (no callbacks, nothing allocated per record), and shares where the connection
+    // stands through ConnectionStatus.
+
     private final HandshakeObserver observer = new HandshakeObserver();
 
     private final OperationGate gate = new OperationGate();
@@ -536,9 +540,7 @@ public final class TlsConnection implements Closeable {
         return "TlsConnection[" + this.info + ", " + this.status.state + "]";
     }
 
-    // ---------------------------------------------------------------- handshake
-
-    // ---------------------------------------------------------------- application data
+    // ---------------------------------------------------------------- operations in progress
 
     /**
      * Counts an operation in; every public operation that touches the buffers runs between enter and exit.
@@ -568,7 +570,5 @@ public final class TlsConnection implements Closeable {
             this.closer.finishDeferred(this.gate.deferredClose());
         }
     }
-
-    // ---------------------------------------------------------------- failures
 
 }
