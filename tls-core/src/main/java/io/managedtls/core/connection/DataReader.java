@@ -154,7 +154,7 @@ final class DataReader {
                 if (result.bytesProduced() == 0 && result.bytesConsumed() > 0) {
                     // A record without data after the handshake: a TLS 1.3 NewSessionTicket or KeyUpdate. A ticket
                     // makes a new JSSE copy of the session, which the session cache must know of.
-                    this.outcome.sessionUpdated(this.connection, this.engine.getSession());
+                    this.outcome.sessionUpdated(this.connection, this.engine);
                 }
                 return 1;
             }

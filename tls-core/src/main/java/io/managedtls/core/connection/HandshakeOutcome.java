@@ -139,9 +139,9 @@ final class HandshakeOutcome {
     }
 
     /** Tells the session listener of a new copy of the session, as a TLS 1.3 ticket makes. */
-    void sessionUpdated(TlsConnection connection, SSLSession updated) {
+    void sessionUpdated(TlsConnection connection, SSLEngine engine) {
         try {
-            this.sessionListener.updated(connection, updated);
+            this.sessionListener.updated(connection, engine.getSession());
         }
         catch (RuntimeException ex) {
             logger.log(Level.WARNING, "Session listener failed on a session update", ex);
