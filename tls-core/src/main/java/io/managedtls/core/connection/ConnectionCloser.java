@@ -123,8 +123,9 @@ final class ConnectionCloser {
         }
         if (!this.status.closedEventSent) {
             this.status.closedEventSent = true;
-            this.events.publish(new TlsEvent.Closed(this.info, Instant.now(), this.status.bytesIn, this.connection.bytesOut(),
-                    this.status.closeNotifyReceived || (this.status.closeNotifySent && this.status.failure == null)));
+            this.events.publish(new TlsEvent.Closed(this.info, Instant.now(), this.status.bytesIn,
+                    this.connection.bytesOut(), this.status.closeNotifyReceived
+                            || (this.status.closeNotifySent && this.status.failure == null)));
         }
     }
 

@@ -92,6 +92,7 @@ final class HandshakeDriver {
         return this.engineRefusesRenegotiation;
     }
 
+    /** Runs the handshake, or goes on with it, as {@link TlsConnection#handshake()} does. */
     int run() throws TlsException {
         this.failures.checkNotFailed();
         if (this.status.state == HandshakeState.NEW) {
@@ -118,6 +119,7 @@ final class HandshakeDriver {
         }
     }
 
+    /** Runs the handshake when one is to start or runs, as a first read or write does; returns 0 when none does. */
     int runIfNeeded() throws TlsException {
         this.failures.checkNotFailed();
         if (this.status.state == HandshakeState.NEW || this.status.state == HandshakeState.HANDSHAKING
@@ -127,6 +129,7 @@ final class HandshakeDriver {
         return 0;
     }
 
+    /** Starts a handshake's time, state and events; a first handshake starts the engine too. */
     void start(boolean renegotiation) throws TlsException {
         Instant started = this.clock.start();
         this.status.renegotiating = renegotiation;
@@ -306,8 +309,9 @@ final class HandshakeDriver {
      * sends that alert, it answers a HelloRequest with a ClientHello at once (HelloRequest.HelloRequestConsumer), and
      * its only refusal of a ClientHello, the JVM-wide jdk.tls.rejectClientInitiatedRenegotiation, is a fatal alert too.
      * A handshake record reaches JSSE encrypted and must go through it, to keep the record sequence numbers, so the
-     * connection cannot skip it either. Without suites, the engine's new handshake context fails at once (internal_error,
-     * "No appropriate protocol") before it answers anything; the session and the established keys stay as they are.
+     * connection cannot skip it either. Without suites, the engine's new handshake context fails at once
+     * (internal_error, "No appropriate protocol") before it answers anything; the session and the established keys
+     * stay as they are.
      * TLS 1.2 only: the post-handshake messages of TLS 1.3 also need a handshake context.
      */
     private void refuseRenegotiationInEngine() {
@@ -325,7 +329,7 @@ final class HandshakeDriver {
     }
 
     /** Reads from the transport after an underflow; returns 1 on progress or a want code. */
-    int receive(boolean handshaking) throws IOException {
+    private int receive(boolean handshaking) throws IOException {
         // A handshake flight may still sit in netOut: the peer answers nothing until it has it.
         if (handshaking) {
             if (!this.records.flushOutput()) {
@@ -342,6 +346,7 @@ final class HandshakeDriver {
         return progress;
     }
 
+    /** Starts and runs a renegotiation as {@link TlsConnection#renegotiate()} does. */
     int renegotiate() throws TlsException {
         int handshake = runIfNeeded();
         if (handshake < 0) {
