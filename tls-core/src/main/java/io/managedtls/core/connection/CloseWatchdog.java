@@ -1,5 +1,6 @@
 package io.managedtls.core.connection;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +37,8 @@ final class CloseWatchdog {
         return Holder.timer.getQueue().size();
     }
 
-    static ScheduledFuture<?> schedule(Runnable closeTransport, long seconds) {
-        return Holder.timer.schedule(closeTransport, seconds, TimeUnit.SECONDS);
+    static ScheduledFuture<?> schedule(Runnable closeTransport, Duration after) {
+        return Holder.timer.schedule(closeTransport, after.toNanos(), TimeUnit.NANOSECONDS);
     }
 
 }

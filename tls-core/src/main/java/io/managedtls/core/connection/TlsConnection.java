@@ -1,56 +1,27 @@
 package io.managedtls.core.connection;
 
 import java.io.Closeable;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.BadPaddingException;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSession;
 
 import io.managedtls.core.event.ClientHelloInfo;
-import io.managedtls.core.TlsAlert;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.PeerAuthentication;
-import io.managedtls.core.config.RenegotiationPolicy;
 import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.TlsRole;
-import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.ConnectionInfo;
 import io.managedtls.core.event.HandshakeKind;
-import io.managedtls.core.event.TlsEvent;
-import io.managedtls.core.event.TlsEventListener;
 import io.managedtls.core.session.TlsSession;
-import io.managedtls.core.verify.CertificateVerificationException;
-import io.managedtls.core.verify.VerifyFlag;
 import io.managedtls.core.verify.VerifyResult;
 import org.jspecify.annotations.Nullable;
 
@@ -104,191 +75,49 @@ public final class TlsConnection implements Closeable {
     /** Returned by {@link #read} once the peer has closed its side with close_notify. */
     public static final int END_OF_STREAM = -1;
 
-    /** How long {@link #close()} waits for a blocking transport to take the close_notify. */
+    /**
+     * How long {@link #close()} waits for a blocking transport to take the close_notify, unless
+     * {@link #closeNotifyTimeout(Duration)} says otherwise.
+     */
     public static final int CLOSE_NOTIFY_TIMEOUT_SECONDS = 3;
-
-    private static final Logger logger = Logger.getLogger(TlsConnection.class.getName());
 
     private static final AtomicLong ids = new AtomicLong();
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
-    private static final int CONTENT_TYPE_CHANGE_CIPHER_SPEC = 20;
-
-    private static final int CONTENT_TYPE_ALERT = 21;
-
-    private static final int CONTENT_TYPE_HANDSHAKE = 22;
-
-    private static final int CONTENT_TYPE_HEARTBEAT = 24;
-
-    private static final int INITIAL_INPUT_BUFFER = 4096;
-
-    /** Header, tag and padding bytes of a record beyond its data, at most: a guess that errs on the large side. */
-    private static final int RECORD_OVERHEAD_ESTIMATE = 512;
-
-    /** Room beyond one packet in the output buffer for a handshake flight: certificate chains fit in 8 KiB. */
-    private static final int FLIGHT_ROOM = 8192;
-
-    /** Below this room a read goes through appIn; a full TLS record's plaintext is 16 KiB. */
-    private static final int DIRECT_UNWRAP_MINIMUM = 16384;
-
-    /** The most application data a TLS record carries, 2^14 bytes; JSSE's TLS 1.3 records carry 17 bytes less. */
-    private static final int MAX_RECORD_DATA = 16384;
-
-    /** A flag of {@link #activity}: the connection was closed, its buffers go back when no operation runs. */
-    private static final int CLOSE_REQUESTED = 1 << 30;
-
-    /** A flag of {@link #activity}: the buffers went back to the pool. */
-    private static final int RELEASED = 1 << 29;
-
-    /** The bits of {@link #activity} that count the operations in progress. */
-    private static final int OPERATIONS = RELEASED - 1;
-
-    private static final BufferPool buffers = BufferPool.SHARED;
-
-    private final TlsConfig config;
-
     private final SSLEngine engine;
-
-    private final Transport transport;
 
     private final ConnectionInfo info;
 
+    // The connection keeps its public operations and getters; each part below owns one concern, is called with plain
+    // method calls on the driving thread (no callbacks, nothing allocated per record), and shares where the connection
+    // stands through ConnectionStatus.
+
     private final HandshakeObserver observer = new HandshakeObserver();
 
-    private final AtomicInteger tasksRunning = new AtomicInteger();
+    private final OperationGate gate = new OperationGate();
 
-    /** Whether delegated tasks ran since the engine was last asked to raise what they failed with. */
-    private boolean tasksRan;
+    private final ConnectionStatus status = new ConnectionStatus();
 
-    /**
-     * The operations in progress, with the flags of a close: the buffers go back to the pool only once the close and
-     * every operation have ended, so that an application that closes a connection from another thread than the one
-     * reading it never has a buffer reused under a running operation, nor touched by two threads.
-     */
-    private final AtomicInteger activity = new AtomicInteger();
+    private final ConnectionBuffers buffers;
 
-    /** Set first thing by close(): no operation starts after it. */
-    private volatile boolean closing;
+    private final HandshakeClock clock;
 
-    /** The thread of the latest operation, published by the activity counter. */
-    private @Nullable Thread driver;
+    private final HeldWrites held;
 
-    /** What a close during an operation left to do; written before, and read after, the counter's updates. */
-    private DeferredClose deferredClose = DeferredClose.NONE;
+    private final HandshakeOutcome outcome;
 
-    /**
-     * How far netIn and appIn were ever filled: JSSE decrypts records in place, so netIn holds decrypted handshake
-     * messages and data up to its mark, and appIn decrypted data up to its own. Both are wiped that far before they
-     * go back to the pool, which costs little for a connection that only shook hands.
-     */
-    private int netInFilled;
+    private final AlertSender alerts;
 
-    private int appInFilled;
+    private final ConnectionFailures failures;
 
-    /**
-     * Whether buffers went to or came from the peer of an in-memory pair: netIn and netOut may then hold the other
-     * connection's decrypted bytes beyond what this one knows of, so they are left to the garbage collector.
-     */
-    private boolean exchangedBuffers;
+    private final DelegatedTasks tasks;
 
-    /** Encrypted bytes received, in write mode: those from netInStart to its position are not unwrapped yet. */
-    private ByteBuffer netIn;
+    private final HandshakeDriver handshakes;
 
-    /**
-     * Where the bytes of netIn not yet unwrapped start. The records before it were unwrapped; they are moved out only
-     * when more must be received, so that a buffer of several records costs no copy per record.
-     */
-    private int netInStart;
+    private final DataReader reader;
 
-    /** Encrypted bytes produced and not yet sent; in write mode. */
-    private ByteBuffer netOut;
+    private final DataWriter writer;
 
-    /** Decrypted bytes not yet read by the application; in write mode. */
-    private ByteBuffer appIn;
-
-    /**
-     * Application data a write with more to follow held back, too little for a whole record; in write mode. An empty
-     * buffer until the first such write, then pooled and wiped as appIn.
-     */
-    private ByteBuffer held = ByteBuffer.allocate(0);
-
-    private int heldFilled;
-
-    /** The application data JSSE puts in a whole record, learnt from the first wrap that had more than that. */
-    private int recordDataSize = MAX_RECORD_DATA;
-
-    /** Reused for the wraps of held data followed by new data, so that they allocate nothing. */
-    private final ByteBuffer[] heldThenSource = new ByteBuffer[2];
-
-    /** Reused for the wraps of one buffer, which JSSE would otherwise put in an array of its own each time. */
-    private final ByteBuffer[] oneSource = new ByteBuffer[1];
-
-    /**
-     * Whether an unwrap answered CLOSED: the engine's inbound side is done, which it then reports without any input.
-     * Kept here so that the data path never asks the engine's state behind its lock.
-     */
-    private boolean inboundClosed;
-
-    /** The session's packet size, known again at each handshake's end: asked of JSSE once, not at each write. */
-    private int packetSize;
-
-    private HandshakeState state = HandshakeState.NEW;
-
-    private long handshakeStartNanos;
-
-    private long handshakeDeadlineNanos;
-
-    private Instant handshakeStart = Instant.EPOCH;
-
-    private boolean renegotiating;
-
-    /** Whether the engine was left without cipher suites, so that it refuses a renegotiation the peer starts. */
-    private boolean engineRefusesRenegotiation;
-
-    private @Nullable String sessionIdBeforeRenegotiation;
-
-    private Set<HandshakeKind> kinds = Set.of();
-
-    private @Nullable TlsSession session;
-
-    private @Nullable VerifyResult verifyResult;
-
-    /** Whether the latest handshake failed in the verification of the peer's certificate. */
-    private boolean verificationFailed;
-
-    /**
-     * Whether this TLS 1.3 client's handshake completed and the server has not answered since: the server judges the
-     * client's certificate and Finished after the client completed (RFC 8446 section 4.4.2.4), and a refusal comes
-     * as the alert the next read meets, which fails that handshake after all.
-     */
-    private boolean handshakeUnconfirmed;
-
-    private boolean closeNotifyReceived;
-
-    private boolean closeNotifySent;
-
-    private boolean closedEventSent;
-
-    private long bytesIn;
-
-    private long bytesOut;
-
-    private @Nullable TlsException failure;
-
-    private @Nullable TlsAlert sentAlert;
-
-    /** Bytes the last unwrap put straight into the application's buffer. */
-    private int deliveredDirectly;
-
-    /** The transport's read timeout before the handshake borrowed it for its deadline. */
-    private Duration applicationReadTimeout = Duration.ZERO;
-
-    private int messagesLogged;
-
-    private volatile @Nullable Runnable taskCompletionListener;
-
-    private final SessionListener sessionListener;
+    private final ConnectionCloser closer;
 
     /**
      * Creates a connection; {@link io.managedtls.core.context.TlsContext#newConnection} is the usual way.
@@ -311,21 +140,32 @@ public final class TlsConnection implements Closeable {
      */
     public TlsConnection(String contextName, TlsConfig config, SSLEngine engine, Transport transport,
             SessionListener sessionListener) {
-        this.sessionListener = sessionListener;
-        this.config = config;
         this.engine = engine;
-        this.transport = transport;
         InetSocketAddress remote = transport.remoteAddress();
         this.info = new ConnectionInfo(contextName, ids.incrementAndGet(), config.role(),
                 (remote != null) ? hostOf(remote) + ":" + remote.getPort() : null);
-        // Input buffers start small, enough for handshake records, and grow to the session's sizes when a large
-        // record arrives: an idle connection costs little. SSLEngine.wrap wants a whole packet's room in its
-        // destination; the extra room lets a handshake flight of several records gather and leave in one write.
+        ConnectionEvents events = new ConnectionEvents(config, this.info, this.observer);
         SSLSession initial = engine.getSession();
-        this.packetSize = initial.getPacketBufferSize();
-        this.netIn = buffers.acquire(Math.min(INITIAL_INPUT_BUFFER, initial.getPacketBufferSize()));
-        this.netOut = buffers.acquire(initial.getPacketBufferSize() + FLIGHT_ROOM);
-        this.appIn = buffers.acquire(Math.min(INITIAL_INPUT_BUFFER, initial.getApplicationBufferSize()));
+        this.buffers = new ConnectionBuffers(initial);
+        this.clock = new HandshakeClock(config.handshakeTimeout());
+        RecordLayer records = new RecordLayer(engine, transport, this.buffers, this.observer, this.clock, this.info,
+                events);
+        this.held = new HeldWrites(records, this.status, this.info, events);
+        this.outcome = new HandshakeOutcome(config, this.observer, sessionListener);
+        this.alerts = new AlertSender(engine, transport, this.buffers, records, this.held, this.status, this.info,
+                events);
+        this.failures = new ConnectionFailures(this.status, records, this.alerts, this.outcome, this.observer,
+                this.clock, this.info, events);
+        this.tasks = new DelegatedTasks(engine, records, transport, config.delegatedTaskExecutor());
+        this.handshakes = new HandshakeDriver(this, config, engine, transport, this.status, records, this.held,
+                this.tasks, this.clock, this.outcome, this.failures, this.info, events,
+                initial.getPacketBufferSize());
+        this.reader = new DataReader(this, config, engine, this.status, this.buffers, records, this.held,
+                this.alerts, this.handshakes, this.outcome, this.failures, this.info, events);
+        this.writer = new DataWriter(this.status, this.buffers, records, this.held, this.handshakes,
+                this.failures, this.info);
+        this.closer = new ConnectionCloser(this, this.status, this.buffers, this.held, this.alerts, this.handshakes,
+                this.failures, this.info, events);
     }
 
     private static String hostOf(InetSocketAddress address) {
@@ -344,36 +184,10 @@ public final class TlsConnection implements Closeable {
     public int handshake() throws TlsException {
         enter();
         try {
-            return handshakeNow();
+            return this.handshakes.run();
         }
         finally {
             exit();
-        }
-    }
-
-    private int handshakeNow() throws TlsException {
-        checkNotFailed();
-        if (this.state == HandshakeState.NEW) {
-            startHandshake(false);
-        }
-        if (this.state != HandshakeState.HANDSHAKING && this.state != HandshakeState.RENEGOTIATING) {
-            if (this.state == HandshakeState.ESTABLISHED) {
-                return 0;
-            }
-            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is " + this.state);
-        }
-        try {
-            int result = driveHandshake(true);
-            if (result == 0) {
-                completeHandshake();
-            }
-            return result;
-        }
-        catch (TlsException ex) {
-            throw fail(ex);
-        }
-        catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
         }
     }
 
@@ -387,50 +201,10 @@ public final class TlsConnection implements Closeable {
     public int read(ByteBuffer destination) throws TlsException {
         enter();
         try {
-            return readNow(destination);
+            return this.reader.read(destination);
         }
         finally {
             exit();
-        }
-    }
-
-    private int readNow(ByteBuffer destination) throws TlsException {
-        int handshake = handshakeIfNeeded();
-        if (handshake < 0 && handshake != END_OF_STREAM) {
-            return handshake;
-        }
-        if (!destination.hasRemaining()) {
-            return 0;
-        }
-        try {
-            while (true) {
-                if (this.appIn.position() > 0) {
-                    return deliver(destination);
-                }
-                if (this.closeNotifyReceived) {
-                    return END_OF_STREAM;
-                }
-                int progress = unwrapApplicationData(destination);
-                if (this.deliveredDirectly > 0) {
-                    // Data already in the caller's buffer comes first; a want code the same call met comes back.
-                    int n = this.deliveredDirectly;
-                    this.deliveredDirectly = 0;
-                    return n;
-                }
-                if (progress < 0) {
-                    return progress;
-                }
-            }
-        }
-        catch (ReadTimeoutException ex) {
-            // The application's own read timeout: nothing is lost, the connection stays usable.
-            throw ex;
-        }
-        catch (TlsException ex) {
-            throw fail(ex);
-        }
-        catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
         }
     }
 
@@ -480,169 +254,10 @@ public final class TlsConnection implements Closeable {
     public int write(ByteBuffer source, boolean moreFollows) throws TlsException {
         enter();
         try {
-            return writeNow(source, moreFollows);
+            return this.writer.write(source, moreFollows);
         }
         finally {
             exit();
-        }
-    }
-
-    private int writeNow(ByteBuffer source, boolean moreFollows) throws TlsException {
-        int handshake = handshakeIfNeeded();
-        if (handshake < 0) {
-            return handshake;
-        }
-        if (this.closeNotifySent) {
-            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " sent close_notify; "
-                    + "it cannot send more data");
-        }
-        if (this.state == HandshakeState.CLOSED) {
-            throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " was closed by the peer's "
-                    + "close_notify; it cannot send more data");
-        }
-        try {
-            // A write without more to follow first sends what earlier writes left in netOut, and on a non-blocking
-            // transport that cannot take it all takes no new data. With more to follow, new records join them.
-            if (!moreFollows && !flushOutput()) {
-                return WANT_WRITE;
-            }
-            int packet = this.packetSize;
-            if (this.held.position() + source.remaining() > packet - RECORD_OVERHEAD_ESTIMATE
-                    && this.netOut.capacity() < 2 * packet) {
-                // A write of more than one record: with room for two, the records of a 16 KiB write (JSSE's TLS 1.3
-                // cuts it into 16367 + 17 bytes) leave in one transport write instead of two.
-                this.netOut = resize(this.netOut, 2 * packet);
-            }
-            int taken = wrapData(source, moreFollows);
-            if (!moreFollows) {
-                flushOutput();
-            }
-            this.bytesOut += taken;
-            return (taken == 0 && source.hasRemaining()) ? WANT_WRITE : taken;
-        }
-        catch (TlsException ex) {
-            throw fail(ex);
-        }
-        catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
-        }
-    }
-
-    /**
-     * Wraps the held data, then the source, into netOut; with more to follow, stops before a last record that would
-     * not be whole and holds the rest. Returns the bytes taken from the source; wrap() sends what netOut holds when
-     * the next record does not fit, and a non-blocking transport that takes none of it ends the loop early.
-     */
-    private int wrapData(ByteBuffer source, boolean moreFollows) throws IOException {
-        int taken = 0;
-        while (true) {
-            int heldBytes = this.held.position();
-            int waiting = heldBytes + source.remaining();
-            if (waiting == 0) {
-                return taken;
-            }
-            if (moreFollows && waiting < this.recordDataSize) {
-                taken += source.remaining();
-                hold(source);
-                return taken;
-            }
-            SSLEngineResult result;
-            if (heldBytes == 0) {
-                result = wrap(source);
-            }
-            else {
-                this.held.flip();
-                this.heldThenSource[0] = this.held;
-                this.heldThenSource[1] = source;
-                try {
-                    result = wrap(this.heldThenSource);
-                }
-                finally {
-                    this.heldThenSource[0] = null;
-                    this.heldThenSource[1] = null;
-                    this.held.compact();
-                }
-            }
-            if (result == null) {
-                return taken;
-            }
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                // The engine's outbound side closed (a TLS 1.2 peer's close_notify closes both): nothing more leaves.
-                discardHeld();
-                if (source.hasRemaining()) {
-                    throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
-                }
-                return taken;
-            }
-            int consumed = result.bytesConsumed();
-            if (consumed == 0 && result.bytesProduced() == 0) {
-                // The engine takes no data now (a handshake waits for its tasks): the rest waits for a later call.
-                return taken;
-            }
-            taken += Math.max(0, consumed - heldBytes);
-            if (consumed > 0 && consumed < waiting) {
-                // The engine stopped at a whole record: its size, which may be less than 2^14.
-                this.recordDataSize = consumed;
-            }
-        }
-    }
-
-    /** Appends the source to the held data; the caller made sure it fits in less than a record. */
-    private void hold(ByteBuffer source) {
-        if (this.held.capacity() < MAX_RECORD_DATA) {
-            this.held = buffers.acquire(MAX_RECORD_DATA);
-        }
-        this.held.put(source);
-        if (this.held.position() > this.heldFilled) {
-            this.heldFilled = this.held.position();
-        }
-    }
-
-    /**
-     * Wraps and sends what writes with more to follow held back; returns false when a non-blocking transport could
-     * not take it all.
-     */
-    private boolean sendHeld() throws IOException {
-        return wrapHeld() & flushOutput();
-    }
-
-    /**
-     * Sends what waits in netOut or was held back before a read waits for input, as the peer may wait for it to
-     * answer, and reads anyway when the transport could not take it all: a peer that writes as much as we do may only
-     * read once we have. A transport that fails to take it fails the next write or flush, not this read, which may
-     * still find the peer's last data and close_notify.
-     */
-    private void sendBeforeReading() throws SSLException {
-        try {
-            sendHeld();
-        }
-        catch (SSLException ex) {
-            throw ex;
-        }
-        catch (IOException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "sending before a read failed: " + ex.getMessage());
-        }
-    }
-
-    /**
-     * Wraps what writes with more to follow held back, between handshakes only; returns false when some could not
-     * be, for want of room or because a renegotiation runs.
-     */
-    private boolean wrapHeld() throws IOException {
-        if (this.held.position() > 0 && (this.state == HandshakeState.ESTABLISHED
-                || this.state == HandshakeState.CLOSING)) {
-            wrapData(EMPTY, false);
-        }
-        return this.held.position() == 0;
-    }
-
-    /** Drops held data that can no longer be sent, wiping it. */
-    private void discardHeld() {
-        if (this.held.position() > 0) {
-            // Counted as written when taken; they never will be.
-            this.bytesOut -= this.held.position();
-            wipe(this.held, this.heldFilled);
-            this.held.clear();
         }
     }
 
@@ -667,17 +282,7 @@ public final class TlsConnection implements Closeable {
     public int flush() throws TlsException {
         enter();
         try {
-            checkNotFailed();
-            int renegotiation = finishRenegotiationBeforeHeld();
-            if (renegotiation < 0) {
-                return renegotiation;
-            }
-            try {
-                return sendHeld() ? 0 : WANT_WRITE;
-            }
-            catch (IOException | RuntimeException ex) {
-                throw fail(translate(ex));
-            }
+            return this.writer.flush();
         }
         finally {
             exit();
@@ -690,7 +295,7 @@ public final class TlsConnection implements Closeable {
      * @return the number of bytes
      */
     public int available() {
-        return this.appIn.position();
+        return this.buffers.appIn.position();
     }
 
     /**
@@ -699,7 +304,7 @@ public final class TlsConnection implements Closeable {
      * @return {@code true} when output is pending
      */
     public boolean hasPendingOutput() {
-        return this.netOut.position() > 0 || this.held.position() > 0;
+        return this.buffers.netOut.position() > 0 || this.held.bytes() > 0;
     }
 
     /**
@@ -713,45 +318,11 @@ public final class TlsConnection implements Closeable {
     public int renegotiate() throws TlsException {
         enter();
         try {
-            return renegotiateNow();
+            return this.handshakes.renegotiate();
         }
         finally {
             exit();
         }
-    }
-
-    private int renegotiateNow() throws TlsException {
-        int handshake = handshakeIfNeeded();
-        if (handshake < 0) {
-            return handshake;
-        }
-        if (this.state == HandshakeState.RENEGOTIATING) {
-            return handshakeNow();
-        }
-        if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
-            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "Renegotiation is disabled for context '"
-                    + this.info.context() + "'; set renegotiation to ENABLED to allow it");
-        }
-        if (!"TLSv1.2".equals(this.engine.getSession().getProtocol())) {
-            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, this.engine.getSession().getProtocol()
-                    + " has no renegotiation; only TLS 1.2 connections can renegotiate");
-        }
-        try {
-            if (!sendHeld()) {
-                return WANT_WRITE;
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
-        }
-        startHandshake(true);
-        try {
-            this.engine.beginHandshake();
-        }
-        catch (SSLException ex) {
-            throw fail(translate(ex));
-        }
-        return handshakeNow();
     }
 
     /**
@@ -766,150 +337,46 @@ public final class TlsConnection implements Closeable {
             return 0;
         }
         try {
-            return closeNotifyNow();
+            return this.closer.closeNotifyNow();
         }
         finally {
             exit();
         }
     }
 
-    private int closeNotifyNow() throws TlsException {
-        if (this.failure != null) {
-            // A failed connection has sent its alert, or ended its transport, already.
-            return 0;
-        }
-        int renegotiation = finishRenegotiationBeforeHeld();
-        if (renegotiation < 0) {
-            return renegotiation;
-        }
-        try {
-            return sendCloseNotify();
-        }
-        catch (IOException | RuntimeException ex) {
-            throw fail(translate(ex));
-        }
-    }
-
-    /**
-     * Wraps this side's close_notify, after any held data, unless done already, and sends what netOut holds; returns
-     * 0 when all is sent, {@link #WANT_WRITE} when a non-blocking transport could not take it all.
-     */
-    private int sendCloseNotify() throws IOException {
-        // CLOSED without our close_notify: the peer's ended a renegotiation, after which the engine has only a fatal
-        // alert to send.
-        if (!this.closeNotifySent && this.state != HandshakeState.CLOSED) {
-            if (!wrapHeld()) {
-                return WANT_WRITE;
-            }
-            this.engine.closeOutbound();
-            while (!this.engine.isOutboundDone()) {
-                SSLEngineResult result = wrap(EMPTY);
-                if (result == null) {
-                    return WANT_WRITE;
-                }
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    break;
-                }
-            }
-            this.closeNotifySent = true;
-            debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
-            publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-            this.state = this.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
-        }
-        return flushOutput() ? 0 : WANT_WRITE;
-    }
-
-    /**
-     * Runs a renegotiation the peer began as far as the transport allows, when held data waits for its end: held data
-     * is wrapped between handshakes only. Returns 0 when none runs any more, or the handshake's want code.
-     */
-    private int finishRenegotiationBeforeHeld() throws TlsException {
-        if (this.held.position() > 0 && this.state == HandshakeState.RENEGOTIATING) {
-            int result = handshakeNow();
-            if (result == END_OF_STREAM) {
-                // The peer closed instead of finishing it: the held data can never leave.
-                discardHeld();
-                return 0;
-            }
-            return result;
-        }
-        return 0;
-    }
-
     /**
      * Sends close_notify when the connection is usable and not closed yet, then closes the transport. Idempotent;
-     * never throws for a peer that went away. On a blocking transport the close_notify gets at most
-     * {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds, so that a peer that stopped reading cannot hold the caller.
+     * never throws for a peer that went away. On a blocking transport the close_notify gets at most the
+     * {@linkplain #closeNotifyTimeout(Duration) close_notify timeout}, so that a peer that stopped reading cannot hold
+     * the caller.
      * Called while another thread's operation runs, it only ends the transport (see the class comment); the buffers
      * go back to the shared pool once no operation runs any more. Operations called after it fail, and
      * {@link #closeNotify()} does nothing.
      */
     @Override
     public void close() {
-        this.closing = true;
-        int activityNow = this.activity.incrementAndGet();
-        boolean alone = (activityNow & OPERATIONS) == 1;
         try {
-            if ((activityNow & RELEASED) != 0) {
-                // An earlier close has finished, or finishes on another thread (bounded by its own watchdog): the
-                // engine and the buffers are its alone.
-                return;
-            }
-            if (alone) {
-                closeNow();
-            }
-            else if (this.driver == Thread.currentThread()) {
-                // A listener of the running operation closes: the whole close runs when that operation ends.
-                this.deferredClose = DeferredClose.CLEAN;
-            }
-            else {
-                // Another thread's operation runs, a read blocked on the transport most likely: ending the transport
-                // wakes it, and the rest of the close is left to the last one out, so that the buffers and the
-                // engine never have two users.
-                this.deferredClose = DeferredClose.ABORT;
-                abortTransportQuietly();
-            }
+            this.closer.close(this.gate.beginClose(), this.gate);
         }
         finally {
-            this.activity.getAndAccumulate(CLOSE_REQUESTED, (current, flag) -> current | flag);
+            this.gate.endClose();
             exit();
         }
     }
 
-    private void closeNow() {
-        if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
-            fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during the "
-                    + "handshake", sendUserCanceled(), null));
+    /**
+     * Sets how long a blocking transport gets to take this side's close_notify at {@link #close()}, and the alert of a
+     * failure, before the connection ends the transport anyway, so that a peer that stopped reading cannot hold the
+     * caller: {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds by default. A non-blocking transport takes what it can at
+     * once and waits for nothing. Set it from the thread that drives the connection, before the close.
+     * @param timeout the time, positive
+     * @throws IllegalArgumentException if the timeout is zero or negative
+     */
+    public void closeNotifyTimeout(Duration timeout) {
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("closeNotifyTimeout must be positive, but was " + timeout);
         }
-        if (this.state == HandshakeState.ESTABLISHED || this.state == HandshakeState.CLOSING) {
-            ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
-                    this::abortTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
-            try {
-                closeNotifyNow();
-            }
-            catch (TlsException | RuntimeException ex) {
-                debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
-            }
-            finally {
-                if (watchdog != null) {
-                    watchdog.cancel(false);
-                }
-            }
-        }
-        finishClose();
-    }
-
-    /** Ends the transport, the state and the events of a close; touches neither the engine nor the buffers. */
-    private void finishClose() {
-        closeTransportQuietly();
-        if (this.state != HandshakeState.FAILED) {
-            this.state = HandshakeState.CLOSED;
-        }
-        if (!this.closedEventSent) {
-            this.closedEventSent = true;
-            publish(new TlsEvent.Closed(this.info, Instant.now(), this.bytesIn, this.bytesOut,
-                    this.closeNotifyReceived || (this.closeNotifySent && this.failure == null)));
-        }
+        this.alerts.closeNotifyTimeout(timeout);
     }
 
     /**
@@ -917,38 +384,7 @@ public final class TlsConnection implements Closeable {
      * @return the stream; closing it closes the connection
      */
     public InputStream inputStream() {
-        return new InputStream() {
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return (n == 1) ? (one[0] & 0xFF) : -1;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                if (length == 0) {
-                    return 0;
-                }
-                int n = TlsConnection.this.read(buffer, offset, length);
-                if (n == WANT_READ || n == WANT_WRITE) {
-                    throw new TlsException(TlsError.BAD_INPUT_DATA, "Streams need a blocking transport");
-                }
-                return n;
-            }
-
-            @Override
-            public int available() {
-                return TlsConnection.this.available();
-            }
-
-            @Override
-            public void close() {
-                TlsConnection.this.close();
-            }
-
-        };
+        return new ConnectionInputStream(this);
     }
 
     /**
@@ -956,30 +392,7 @@ public final class TlsConnection implements Closeable {
      * @return the stream; closing it closes the connection
      */
     public OutputStream outputStream() {
-        return new OutputStream() {
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] { (byte) b }, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] buffer, int offset, int length) throws IOException {
-                ByteBuffer source = ByteBuffer.wrap(buffer, offset, length);
-                while (source.hasRemaining()) {
-                    int n = TlsConnection.this.write(source);
-                    if (n < 0) {
-                        throw new TlsException(TlsError.BAD_INPUT_DATA, "Streams need a blocking transport");
-                    }
-                }
-            }
-
-            @Override
-            public void close() {
-                TlsConnection.this.close();
-            }
-
-        };
+        return new ConnectionOutputStream(this);
     }
 
     /**
@@ -988,7 +401,7 @@ public final class TlsConnection implements Closeable {
      * @param listener the listener, or {@code null} for none
      */
     public void onTasksComplete(@Nullable Runnable listener) {
-        this.taskCompletionListener = listener;
+        this.tasks.onComplete(listener);
     }
 
     // ---------------------------------------------------------------- info getters
@@ -998,7 +411,19 @@ public final class TlsConnection implements Closeable {
      * @return the state
      */
     public HandshakeState state() {
-        return this.state;
+        return this.status.state;
+    }
+
+    /**
+     * Returns by when the handshake that runs must complete: its start plus the configured handshake timeout, so that
+     * a selector loop can bound its wait for the transport and call the connection again once it has passed. The
+     * connection measures the deadline on the monotonic clock, which a change of the wall clock does not move; the
+     * first {@link #handshake()}, {@link #read} or {@link #write} called after it fails with {@link TlsError#TIMEOUT}.
+     * @return the deadline of the first handshake or of a renegotiation while it runs; {@code null} before the first
+     * handshake starts, and once it has ended
+     */
+    public @Nullable Instant handshakeDeadline() {
+        return this.status.handshaking() ? this.clock.deadline() : null;
     }
 
     /**
@@ -1014,7 +439,8 @@ public final class TlsConnection implements Closeable {
      * @return for example {@code TLSv1.3}, or {@code null} before the handshake completed
      */
     public @Nullable String protocol() {
-        return (this.session != null) ? this.session.protocol() : null;
+        TlsSession established = this.outcome.session();
+        return (established != null) ? established.protocol() : null;
     }
 
     /**
@@ -1022,7 +448,8 @@ public final class TlsConnection implements Closeable {
      * @return the suite, or {@code null} before the handshake completed
      */
     public @Nullable String cipherSuite() {
-        return (this.session != null) ? this.session.cipherSuite() : null;
+        TlsSession established = this.outcome.session();
+        return (established != null) ? established.cipherSuite() : null;
     }
 
     /**
@@ -1039,19 +466,7 @@ public final class TlsConnection implements Closeable {
      * @return the chain; empty when the peer sent none or before the handshake completed
      */
     public List<X509Certificate> peerCertificates() {
-        if (this.session == null) {
-            return List.of();
-        }
-        try {
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate certificate : this.engine.getSession().getPeerCertificates()) {
-                chain.add((X509Certificate) certificate);
-            }
-            return List.copyOf(chain);
-        }
-        catch (SSLPeerUnverifiedException ex) {
-            return List.of();
-        }
+        return this.outcome.peerCertificates(this.engine);
     }
 
     /**
@@ -1059,7 +474,7 @@ public final class TlsConnection implements Closeable {
      * @return the session, or {@code null} before the handshake completed
      */
     public @Nullable TlsSession session() {
-        return this.session;
+        return this.outcome.session();
     }
 
     /**
@@ -1068,7 +483,7 @@ public final class TlsConnection implements Closeable {
      * @return the result, or {@code null} before the handshake completed or failed in verification
      */
     public @Nullable VerifyResult verifyResult() {
-        return this.verifyResult;
+        return this.outcome.verifyResult();
     }
 
     /**
@@ -1076,7 +491,7 @@ public final class TlsConnection implements Closeable {
      * @return the kinds, empty before a handshake completed
      */
     public Set<HandshakeKind> handshakeKinds() {
-        return this.kinds;
+        return this.outcome.kinds();
     }
 
     /**
@@ -1092,7 +507,7 @@ public final class TlsConnection implements Closeable {
      * @return the byte count
      */
     public long bytesIn() {
-        return this.bytesIn;
+        return this.status.bytesIn;
     }
 
     /**
@@ -1100,7 +515,7 @@ public final class TlsConnection implements Closeable {
      * @return the byte count
      */
     public long bytesOut() {
-        return this.bytesOut;
+        return this.writer.bytesOut();
     }
 
     /**
@@ -1108,7 +523,7 @@ public final class TlsConnection implements Closeable {
      * @return {@code true} when released
      */
     boolean buffersReleased() {
-        return (this.activity.get() & RELEASED) != 0;
+        return this.gate.released();
     }
 
     /**
@@ -1117,756 +532,32 @@ public final class TlsConnection implements Closeable {
      * @return {@code true} after a hand-over
      */
     boolean exchangedBuffers() {
-        return this.exchangedBuffers;
+        return this.buffers.exchanged();
     }
 
     @Override
     public String toString() {
-        return "TlsConnection[" + this.info + ", " + this.state + "]";
+        return "TlsConnection[" + this.info + ", " + this.status.state + "]";
     }
 
-    // ---------------------------------------------------------------- handshake
-
-    private int handshakeIfNeeded() throws TlsException {
-        checkNotFailed();
-        if (this.state == HandshakeState.NEW || this.state == HandshakeState.HANDSHAKING
-                || this.state == HandshakeState.RENEGOTIATING) {
-            return handshakeNow();
-        }
-        return 0;
-    }
-
-    private void startHandshake(boolean renegotiation) throws TlsException {
-        this.handshakeStartNanos = System.nanoTime();
-        this.handshakeStart = Instant.now();
-        this.handshakeDeadlineNanos = this.handshakeStartNanos + this.config.handshakeTimeout().toNanos();
-        this.renegotiating = renegotiation;
-        this.verificationFailed = false;
-        this.handshakeUnconfirmed = false;
-        this.state = renegotiation ? HandshakeState.RENEGOTIATING : HandshakeState.HANDSHAKING;
-        if (renegotiation) {
-            this.sessionIdBeforeRenegotiation = (this.session != null) ? this.session.id() : null;
-        }
-        debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
-        publish(new TlsEvent.HandshakeStarted(this.info, this.handshakeStart, renegotiation));
-        try {
-            this.applicationReadTimeout = this.transport.readTimeout();
-        }
-        catch (IOException ex) {
-            this.applicationReadTimeout = Duration.ZERO;
-        }
-        if (!renegotiation) {
-            try {
-                this.engine.beginHandshake();
-            }
-            catch (SSLException ex) {
-                throw fail(translate(ex));
-            }
-        }
-    }
-
-    /** Drives the engine until the handshake completes or the transport cannot go on. */
-    private int driveHandshake(boolean timed) throws IOException {
-        while (true) {
-            if (timed) {
-                checkDeadline();
-            }
-            HandshakeStatus status = this.engine.getHandshakeStatus();
-            switch (status) {
-                case NEED_WRAP -> {
-                    // Wrapped records gather in netOut and leave as one write per flight: flushed before a read.
-                    SSLEngineResult result = wrap(EMPTY);
-                    if (result == null) {
-                        return WANT_WRITE;
-                    }
-                    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                        flushOutput();
-                        throw new TlsException(TlsError.HANDSHAKE_FAILURE, "The engine closed during the handshake");
-                    }
-                }
-                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (this.tasksRan) {
-                        if (!raiseTaskFailure()) {
-                            return WANT_WRITE;
-                        }
-                        continue;
-                    }
-                    int progress = unwrapHandshake(timed);
-                    if (progress < 0) {
-                        return progress;
-                    }
-                }
-                case NEED_TASK -> {
-                    if (!runDelegatedTasks()) {
-                        return ASYNC_IN_PROGRESS;
-                    }
-                }
-                case FINISHED, NOT_HANDSHAKING -> {
-                    return flushOutput() ? 0 : WANT_WRITE;
-                }
-                default -> throw new IllegalStateException("Unknown handshake status " + status);
-            }
-        }
-    }
-
-    private int unwrapHandshake(boolean timed) throws IOException {
-        if (lacksWholeRecord()) {
-            return receive(timed);
-        }
-        SSLEngineResult result;
-        if (this.renegotiating) {
-            int recordType = recordType();
-            try {
-                result = unwrap();
-            }
-            catch (SSLException ex) {
-                if (recordType != CONTENT_TYPE_ALERT) {
-                    throw ex;
-                }
-                return alertDuringRenegotiation(ex);
-            }
-        }
-        else {
-            result = unwrap();
-        }
-        if (this.renegotiating && result.getStatus() == SSLEngineResult.Status.CLOSED
-                && this.engine.isInboundDone()) {
-            return peerClosedDuringRenegotiation();
-        }
-        switch (result.getStatus()) {
-            case OK -> {
-                this.bytesIn += result.bytesProduced();
-                return 1;
-            }
-            case BUFFER_UNDERFLOW -> {
-                return receive(timed);
-            }
-            case CLOSED -> {
-                flushOutput();
-                if (this.engine.isInboundDone()) {
-                    this.closeNotifyReceived = true;
-                }
-                throw new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake");
-            }
-            default -> throw new IllegalStateException("Unexpected unwrap status " + result.getStatus());
-        }
-    }
+    // ---------------------------------------------------------------- operations in progress
 
     /**
-     * An alert failed the engine during a renegotiation: JSSE ends the connection on any alert that comes during a
-     * handshake (Alert.AlertConsumer), even those that RFC 5246 lets a peer send there and then go on. Its message is
-     * the one place that names the alert. A close_notify ends the stream cleanly, after the data that came before it;
-     * a no_renegotiation warning is the peer's refusal of our renegotiation, reported as such.
-     */
-    private int alertDuringRenegotiation(SSLException engineFailure) throws IOException {
-        String message = String.valueOf(engineFailure.getMessage());
-        if (message.contains(TlsAlert.CLOSE_NOTIFY.rfcName())) {
-            return peerClosedDuringRenegotiation();
-        }
-        if (message.contains(TlsAlert.NO_RENEGOTIATION.rfcName())) {
-            debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert no_renegotiation");
-            publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.NO_RENEGOTIATION, false));
-            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer refused the renegotiation with a "
-                    + "no_renegotiation warning, on which JSSE ends the connection", TlsAlert.NO_RENEGOTIATION,
-                    engineFailure);
-        }
-        throw engineFailure;
-    }
-
-    /**
-     * The peer sent close_notify during a renegotiation, after what data it had: the stream ends cleanly once that
-     * data is read. JSSE has failed the engine on it and would answer with a fatal unexpected_message alert, which
-     * is never sent: the peer closed cleanly, and TLS 1.2's close_notify closes both directions.
-     */
-    private int peerClosedDuringRenegotiation() {
-        this.closeNotifyReceived = true;
-        this.inboundClosed = true;
-        this.renegotiating = false;
-        this.state = HandshakeState.CLOSED;
-        resetReadTimeout();
-        debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify during the renegotiation");
-        publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-        return END_OF_STREAM;
-    }
-
-    private void completeHandshake() {
-        SSLSession established = this.engine.getSession();
-        this.packetSize = established.getPacketBufferSize();
-        boolean resumed;
-        Set<HandshakeKind> handshakeKinds = EnumSet.noneOf(HandshakeKind.class);
-        if (this.renegotiating) {
-            handshakeKinds.add(HandshakeKind.RENEGOTIATED);
-            // A renegotiation is encrypted: it resumed when the session stayed the same.
-            resumed = java.util.HexFormat.of().formatHex(established.getId())
-                    .equals(this.sessionIdBeforeRenegotiation);
-        }
-        else {
-            resumed = this.observer.resumed();
-        }
-        handshakeKinds.add(resumed ? HandshakeKind.RESUMED : HandshakeKind.FULL);
-        // Asked once: a session without peer certificates answers with an exception, whose stack trace is costly.
-        Certificate[] peerCertificates = peerCertificatesOf(established);
-        if (clientAuthenticated(established, peerCertificates)) {
-            handshakeKinds.add(HandshakeKind.CLIENT_AUTHENTICATED);
-        }
-        this.kinds = Collections.unmodifiableSet(handshakeKinds);
-        this.session = TlsSession.of(established, resumed, (peerCertificates.length > 0
-                && peerCertificates[0] instanceof X509Certificate x509) ? x509.getSubjectX500Principal().getName()
-                        : null, this.sessionListener.sessionId(established));
-        try {
-            this.sessionListener.established(this, established, resumed, resumptionOffered(established));
-        }
-        catch (RuntimeException ex) {
-            logger.log(Level.WARNING, "Session listener failed; the session is not cached", ex);
-        }
-        this.verifyResult = verifyResultOf(established);
-        this.handshakeUnconfirmed = !this.renegotiating && this.config.role() == TlsRole.CLIENT
-                && "TLSv1.3".equals(established.getProtocol());
-        this.state = HandshakeState.ESTABLISHED;
-        this.renegotiating = false;
-        if (this.config.renegotiation() != RenegotiationPolicy.ENABLED
-                && "TLSv1.2".equals(established.getProtocol())) {
-            refuseRenegotiationInEngine();
-        }
-        resetReadTimeout();
-        Duration duration = Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos);
-        if (debugs(TlsDebugListener.LEVEL_STATE)) {
-            debug(TlsDebugListener.LEVEL_STATE, "handshake completed: " + this.kinds + " " + established.getProtocol()
-                    + " " + established.getCipherSuite() + " in " + duration.toMillis() + " ms");
-        }
-        publish(new TlsEvent.HandshakeCompleted(this.info, Instant.now(), this.kinds, established.getProtocol(),
-                established.getCipherSuite(), applicationProtocol(), this.session.id(), duration));
-    }
-
-    /**
-     * Leaves the engine without cipher suites for any later handshake, so that JSSE itself refuses a renegotiation
-     * the peer starts, with its own fatal alert. JSSE cannot answer with RFC 5746's warning no_renegotiation: it never
-     * sends that alert, it answers a HelloRequest with a ClientHello at once (HelloRequest.HelloRequestConsumer), and
-     * its only refusal of a ClientHello, the JVM-wide jdk.tls.rejectClientInitiatedRenegotiation, is a fatal alert too.
-     * A handshake record reaches JSSE encrypted and must go through it, to keep the record sequence numbers, so the
-     * connection cannot skip it either. Without suites, the engine's new handshake context fails at once (internal_error,
-     * "No appropriate protocol") before it answers anything; the session and the established keys stay as they are.
-     * TLS 1.2 only: the post-handshake messages of TLS 1.3 also need a handshake context.
-     */
-    private void refuseRenegotiationInEngine() {
-        this.engine.setEnabledCipherSuites(new String[0]);
-        this.engineRefusesRenegotiation = true;
-    }
-
-    private void sessionUpdated() {
-        try {
-            this.sessionListener.updated(this, this.engine.getSession());
-        }
-        catch (RuntimeException ex) {
-            logger.log(Level.WARNING, "Session listener failed on a session update", ex);
-        }
-    }
-
-    private boolean resumptionOffered(SSLSession established) {
-        HandshakeObserver.ResumptionOffer offer = this.observer.resumptionOffer();
-        if (offer == null || this.renegotiating) {
-            return false;
-        }
-        // Clients that offer TLS 1.3 send a random legacy session id for middlebox compatibility (RFC 8446 D.4):
-        // for them only a pre-shared key shows an attempt to resume.
-        return offer.psk() || ("TLSv1.2".equals(established.getProtocol()) && offer.sessionId().length > 0
-                && !offer.tls13());
-    }
-
-    private boolean clientAuthenticated(SSLSession established, Certificate[] peerCertificates) {
-        if (this.config.role() == TlsRole.CLIENT) {
-            Certificate[] sent = established.getLocalCertificates();
-            return sent != null && sent.length > 0;
-        }
-        return peerCertificates.length > 0;
-    }
-
-    private Certificate[] peerCertificatesOf(SSLSession established) {
-        if (this.config.role() == TlsRole.SERVER && this.config.peerAuthentication() == PeerAuthentication.NONE) {
-            return new Certificate[0];
-        }
-        try {
-            return established.getPeerCertificates();
-        }
-        catch (SSLPeerUnverifiedException ex) {
-            return new Certificate[0];
-        }
-    }
-
-    private VerifyResult verifyResultOf(SSLSession established) {
-        if (this.config.peerAuthentication() == PeerAuthentication.NONE) {
-            return VerifyResult.SKIPPED;
-        }
-        return this.sessionListener.verifyResult(established);
-    }
-
-    private boolean runDelegatedTasks() throws TlsException {
-        // Only within a handshake: after one, a wrap of nothing is no mere question to the engine.
-        this.tasksRan = this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING;
-        Executor executor = this.config.delegatedTaskExecutor();
-        if (executor == null || this.transport.isBlocking()) {
-            for (Runnable task = this.engine.getDelegatedTask(); task != null; task = this.engine.getDelegatedTask()) {
-                task.run();
-            }
-            return true;
-        }
-        if (this.tasksRunning.get() > 0) {
-            return false;
-        }
-        List<Runnable> tasks = new ArrayList<>();
-        for (Runnable task = this.engine.getDelegatedTask(); task != null; task = this.engine.getDelegatedTask()) {
-            tasks.add(task);
-        }
-        this.tasksRunning.set(tasks.size());
-        for (Runnable task : tasks) {
-            executor.execute(() -> {
-                try {
-                    task.run();
-                }
-                finally {
-                    if (this.tasksRunning.decrementAndGet() == 0) {
-                        Runnable listener = this.taskCompletionListener;
-                        if (listener != null) {
-                            listener.run();
-                        }
-                    }
-                }
-            });
-        }
-        return this.tasksRunning.get() == 0;
-    }
-
-    /**
-     * Gives the engine the chance to raise what its delegated tasks failed with. JSSE keeps a task's exception until
-     * the next wrap or unwrap (SSLEngineImpl.checkTaskThrown), and JDK 17 reports NEED_UNWRAP meanwhile: waiting for
-     * the peer's next record, which a malformed ClientHello's sender never sends, would hold the connection until the
-     * handshake timeout, without an alert. A wrap of nothing raises it at once; when no task failed it produces
-     * nothing, as the engine waits for input (SSLEngineImpl.writeRecord returns at NEED_UNWRAP). Returns false when
-     * a non-blocking transport could not take output the wrap had to make room for.
-     */
-    private boolean raiseTaskFailure() throws IOException {
-        this.tasksRan = false;
-        return wrap(EMPTY) != null;
-    }
-
-    private void checkDeadline() throws TlsException {
-        if (System.nanoTime() - this.handshakeDeadlineNanos > 0) {
-            throw new TlsException(TlsError.TIMEOUT, "The handshake did not complete within "
-                    + this.config.handshakeTimeout().toMillis() + " ms");
-        }
-    }
-
-    private void resetReadTimeout() {
-        try {
-            this.transport.setReadTimeout(this.applicationReadTimeout);
-        }
-        catch (IOException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "cannot reset the read timeout: " + ex.getMessage());
-        }
-    }
-
-    // ---------------------------------------------------------------- application data
-
-    private int deliver(ByteBuffer destination) {
-        this.appIn.flip();
-        int n = Math.min(this.appIn.remaining(), destination.remaining());
-        ByteBuffer slice = this.appIn.duplicate();
-        slice.limit(slice.position() + n);
-        destination.put(slice);
-        this.appIn.position(this.appIn.position() + n);
-        this.appIn.compact();
-        return n;
-    }
-
-    /** Unwraps one record of application data; returns 1 on progress, or a want code. */
-    private int unwrapApplicationData(ByteBuffer destination) throws IOException {
-        if (lacksWholeRecord()) {
-            return receive(false);
-        }
-        boolean direct = this.appIn.position() == 0 && destination.remaining() >= DIRECT_UNWRAP_MINIMUM;
-        int recordType = recordType();
-        SSLEngineResult result;
-        try {
-            result = unwrap(direct ? destination : this.appIn);
-            if (direct && result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                direct = false;
-                result = unwrap(this.appIn);
-            }
-        }
-        catch (SSLException ex) {
-            if (recordType == CONTENT_TYPE_HANDSHAKE && this.engineRefusesRenegotiation) {
-                throw refusedPeerRenegotiation(ex);
-            }
-            throw ex;
-        }
-        if (direct && result.getStatus() == SSLEngineResult.Status.OK) {
-            this.deliveredDirectly = result.bytesProduced();
-        }
-        switch (result.getStatus()) {
-            case OK -> {
-                if (result.bytesConsumed() > 0) {
-                    this.handshakeUnconfirmed = false;
-                }
-                this.bytesIn += result.bytesProduced();
-                HandshakeStatus status = result.getHandshakeStatus();
-                if (status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED) {
-                    return postHandshakeMessage();
-                }
-                if (result.bytesProduced() == 0 && result.bytesConsumed() > 0) {
-                    // A record without data after the handshake: a TLS 1.3 NewSessionTicket or KeyUpdate. A ticket
-                    // makes a new JSSE copy of the session, which the session cache must know of.
-                    sessionUpdated();
-                }
-                return 1;
-            }
-            case BUFFER_UNDERFLOW -> {
-                return receive(false);
-            }
-            case CLOSED -> {
-                this.closeNotifyReceived = true;
-                debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify");
-                publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-                this.state = this.closeNotifySent ? HandshakeState.CLOSED : HandshakeState.CLOSING;
-                // JSSE answers a TLS 1.2 close_notify with its own; send it so the peer sees a clean close, if its
-                // transport still takes it: a peer that closed its transport right after (as a close does) turns a
-                // clean end of stream into no failure.
-                if (!this.engine.isOutboundDone() && this.engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                    answerCloseNotify();
-                }
-                return 1;
-            }
-            default -> throw new IllegalStateException("Unexpected unwrap status " + result.getStatus());
-        }
-    }
-
-    private void answerCloseNotify() throws SSLException {
-        try {
-            sendCloseNotify();
-        }
-        catch (SSLException ex) {
-            throw ex;
-        }
-        catch (IOException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "close_notify answered but not sent: " + ex.getMessage());
-        }
-    }
-
-    /**
-     * The engine refused a renegotiation the peer began (see refuseRenegotiationInEngine): reported as a renegotiation
-     * that failed, and the engine's fatal alert goes out with the failure.
-     */
-    private TlsException refusedPeerRenegotiation(SSLException engineFailure) throws TlsException {
-        startHandshake(true);
-        return new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer attempted a renegotiation, which is "
-                + "disabled for context '" + this.info.context() + "'; the engine refused it with a fatal alert",
-                engineFailure);
-    }
-
-    /** The peer sent a handshake message after the handshake: TLS 1.3 key update or ticket, or 1.2 renegotiation. */
-    private int postHandshakeMessage() throws IOException {
-        boolean tls12 = "TLSv1.2".equals(this.engine.getSession().getProtocol());
-        if (!tls12) {
-            // TLS 1.3 post-handshake messages (NewSessionTicket, KeyUpdate) need at most an answer, no new handshake.
-            int result = driveHandshake(false);
-            return (result == 0) ? 1 : result;
-        }
-        startHandshake(true);
-        if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
-            // Only if the engine took the peer's hello despite having no suites: it would answer it, so the connection
-            // ends here instead, never carrying on in a state its configuration forbids.
-            throw new TlsException(TlsError.RENEGOTIATION_REFUSED, "The peer attempted a renegotiation, which is "
-                    + "disabled for context '" + this.info.context() + "'; the connection is closed");
-        }
-        int result = handshakeNow();
-        // A peer that closed instead of finishing it has its data in appIn, to be read before the end of stream.
-        return (result == 0 || result == END_OF_STREAM) ? 1 : result;
-    }
-
-    // ---------------------------------------------------------------- engine and transport
-
-    /**
-     * Wraps into netOut, making room by flushing or growing it; returns null when a non-blocking transport cannot
-     * take the pending output.
-     */
-    private @Nullable SSLEngineResult wrap(ByteBuffer source) throws IOException {
-        this.oneSource[0] = source;
-        try {
-            return wrap(this.oneSource);
-        }
-        finally {
-            this.oneSource[0] = null;
-        }
-    }
-
-    private @Nullable SSLEngineResult wrap(ByteBuffer[] sources) throws IOException {
-        while (true) {
-            int before = this.netOut.position();
-            SSLEngineResult result = this.engine.wrap(sources, this.netOut);
-            int produced = this.netOut.position() - before;
-            if (produced > 0) {
-                observeOutbound(before, produced);
-            }
-            switch (result.getStatus()) {
-                case OK, CLOSED -> {
-                    return result;
-                }
-                case BUFFER_OVERFLOW -> {
-                    if (this.netOut.position() > 0) {
-                        if (!flushOutput()) {
-                            return null;
-                        }
-                    }
-                    else {
-                        this.netOut = grow(this.netOut, this.engine.getSession().getPacketBufferSize());
-                    }
-                }
-                default -> throw new IllegalStateException("Unexpected wrap status " + result.getStatus());
-            }
-        }
-    }
-
-    private SSLEngineResult unwrap() throws IOException {
-        return unwrap(this.appIn);
-    }
-
-    /**
-     * Unwraps one record into the target: the application's own buffer when it is empty-handed and large enough,
-     * which saves copying the data through appIn, or appIn, which grows when a record does not fit. An overflow of
-     * the application's buffer is returned, for the caller to retry into appIn.
-     */
-    private SSLEngineResult unwrap(ByteBuffer target) throws IOException {
-        while (true) {
-            int end = this.netIn.position();
-            this.netIn.limit(end).position(this.netInStart);
-            SSLEngineResult result;
-            try {
-                result = this.engine.unwrap(this.netIn, (target == this.appIn) ? this.appIn : target);
-            }
-            finally {
-                this.netInStart = this.netIn.position();
-                this.netIn.limit(this.netIn.capacity()).position(end);
-                if (this.netInStart == end) {
-                    this.netIn.clear();
-                    this.netInStart = 0;
-                }
-            }
-            if (target == this.appIn && this.appIn.position() > this.appInFilled) {
-                this.appInFilled = this.appIn.position();
-            }
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                this.inboundClosed = true;
-            }
-            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || target != this.appIn) {
-                if (result.bytesConsumed() > 0 && debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    debug(TlsDebugListener.LEVEL_RECORD, "unwrapped " + result.bytesConsumed() + " bytes into "
-                            + result.bytesProduced());
-                }
-                return result;
-            }
-            this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
-            target = this.appIn;
-        }
-    }
-
-    /**
-     * Whether netIn surely holds no whole record, so that asking the engine would only cost an underflow: it is empty,
-     * or starts with a TLS record header whose record has not fully arrived. Bytes that do not look like a TLS record
-     * go to the engine, which rejects them, and so does everything once the engine's inbound side is closed.
-     */
-    private boolean lacksWholeRecord() {
-        return holdsPartOfRecordAtMost() && !this.inboundClosed;
-    }
-
-    /**
-     * The content type of the next record in netIn, or -1 when none has begun: in TLS 1.2 the record header stays
-     * readable after encryption starts, so that an alert or a handshake message can be told from data.
-     */
-    private int recordType() {
-        return (this.netIn.position() > this.netInStart) ? this.netIn.get(this.netInStart) : -1;
-    }
-
-    private boolean holdsPartOfRecordAtMost() {
-        int start = this.netInStart;
-        int held = this.netIn.position() - start;
-        if (held == 0) {
-            return true;
-        }
-        int type = this.netIn.get(start);
-        if (type < CONTENT_TYPE_CHANGE_CIPHER_SPEC || type > CONTENT_TYPE_HEARTBEAT) {
-            return false;
-        }
-        if (held < HandshakeObserver.RECORD_HEADER_LENGTH) {
-            return true;
-        }
-        int length = ((this.netIn.get(start + 3) & 0xFF) << 8) | (this.netIn.get(start + 4) & 0xFF);
-        return this.netIn.get(start + 1) == 3 && length <= HandshakeObserver.MAX_RECORD_LENGTH
-                && held < HandshakeObserver.RECORD_HEADER_LENGTH + length;
-    }
-
-    /** Reads from the transport after an underflow; returns 1 on progress or a want code. */
-    private int receive(boolean handshaking) throws IOException {
-        // A handshake flight may still sit in netOut: the peer answers nothing until it has it.
-        if (handshaking) {
-            if (!flushOutput()) {
-                return WANT_WRITE;
-            }
-        }
-        else {
-            sendBeforeReading();
-        }
-        if (this.netInStart > 0) {
-            // Only part of a record is left, at most: moved to the front to make room for the rest.
-            this.netIn.limit(this.netIn.position()).position(this.netInStart);
-            this.netIn.compact();
-            this.netInStart = 0;
-        }
-        if (!this.netIn.hasRemaining()) {
-            this.netIn = grow(this.netIn, this.engine.getSession().getPacketBufferSize());
-        }
-        if (handshaking && this.transport.isBlocking()) {
-            long left = this.handshakeDeadlineNanos - System.nanoTime();
-            this.transport.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
-        }
-        int before = this.netIn.position();
-        int n;
-        try {
-            ByteBuffer handedOver = (before == 0 && this.transport instanceof MemoryTransport memory)
-                    ? memory.exchangeInput(this.netIn) : null;
-            if (handedOver != null) {
-                this.netIn = handedOver;
-                this.exchangedBuffers = true;
-                n = handedOver.position();
-            }
-            else {
-                n = this.transport.read(this.netIn);
-            }
-            if (this.netIn.position() > this.netInFilled) {
-                this.netInFilled = this.netIn.position();
-            }
-        }
-        catch (SocketTimeoutException ex) {
-            if (handshaking) {
-                throw new TlsException(TlsError.TIMEOUT, "The handshake did not complete within "
-                        + this.config.handshakeTimeout().toMillis() + " ms", ex);
-            }
-            throw new ReadTimeoutException(this.transport.readTimeout(), ex);
-        }
-        if (n > 0) {
-            if (debugs(TlsDebugListener.LEVEL_RECORD)) {
-                debug(TlsDebugListener.LEVEL_RECORD, "received " + n + " bytes");
-            }
-            if (!this.observer.done()) {
-                ByteBuffer received = this.netIn.duplicate();
-                received.flip().position(before);
-                this.observer.inbound(received);
-                debugMessages();
-            }
-            return 1;
-        }
-        if (n == 0) {
-            if (handshaking) {
-                checkDeadline();
-            }
-            return WANT_READ;
-        }
-        String violation = this.observer.protocolViolation();
-        throw new TlsException(TlsError.CONN_EOF, handshaking
-                ? "The peer closed the connection during the handshake"
-                        + ((violation != null) ? "; it does not speak TLS: " + violation : "")
-                : "The peer closed the connection without close_notify: the data may be truncated");
-    }
-
-    /** Sends what netOut holds; returns false when a non-blocking transport took only part of it. */
-    private boolean flushOutput() throws IOException {
-        if (this.netOut.position() == 0) {
-            return true;
-        }
-        if (this.transport instanceof MemoryTransport memory) {
-            int bytes = this.netOut.position();
-            ByteBuffer empty = memory.exchangeOutput(this.netOut);
-            if (empty != null) {
-                // The peer reads this very buffer, which is no longer ours: no copy in, no copy out.
-                this.netOut = empty;
-                this.exchangedBuffers = true;
-                if (debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    debug(TlsDebugListener.LEVEL_RECORD, "handed over " + bytes + " bytes");
-                }
-                return true;
-            }
-        }
-        this.netOut.flip();
-        try {
-            while (this.netOut.hasRemaining()) {
-                int n = this.transport.write(this.netOut);
-                if (n == 0) {
-                    return false;
-                }
-                if (debugs(TlsDebugListener.LEVEL_RECORD)) {
-                    debug(TlsDebugListener.LEVEL_RECORD, "sent " + n + " bytes");
-                }
-            }
-            return true;
-        }
-        finally {
-            this.netOut.compact();
-        }
-    }
-
-    private ByteBuffer grow(ByteBuffer buffer, int sessionSize) {
-        return resize(buffer, Math.max(buffer.capacity() * 2, buffer.position() + sessionSize));
-    }
-
-    /**
-     * Returns a buffer of the capacity, in write mode, holding what the buffer held, which goes back to the pool
-     * (wiped first when it may hold decrypted data).
-     */
-    private ByteBuffer resize(ByteBuffer buffer, int capacity) {
-        ByteBuffer resized = buffers.acquire(Math.max(capacity, buffer.position()));
-        buffer.flip();
-        resized.put(buffer);
-        if (buffer == this.netIn) {
-            wipe(buffer, this.netInFilled);
-            this.netInFilled = resized.position();
-        }
-        else if (buffer == this.appIn) {
-            wipe(buffer, this.appInFilled);
-            this.appInFilled = resized.position();
-        }
-        if (!this.exchangedBuffers || buffer == this.appIn) {
-            buffers.release(buffer);
-        }
-        return resized;
-    }
-
-    private static void wipe(ByteBuffer buffer, int filled) {
-        if (filled > 0 && buffer.hasArray()) {
-            Arrays.fill(buffer.array(), buffer.arrayOffset(), buffer.arrayOffset() + Math.min(filled,
-                    buffer.capacity()), (byte) 0);
-        }
-    }
-
-    /**
-     * Counts an operation in; every public operation that touches the buffers runs between enter and exit. Once a
-     * close has begun no operation gets in: the closing flag is written before the close counts itself in and read
-     * after an operation counts itself in, so that either the close sees the operation or the operation sees the
-     * close.
+     * Counts an operation in; every public operation that touches the buffers runs between enter and exit.
      * @throws TlsException with the earlier failure, or {@link TlsError#BAD_INPUT_DATA} when closed
      */
     private void enter() throws TlsException {
         if (!tryEnter()) {
-            throw closedOrFailed();
+            throw this.failures.closedOrFailed();
         }
     }
 
     private boolean tryEnter() {
-        // Published by the increment that follows, for a close on another thread to tell itself from the driver.
-        this.driver = Thread.currentThread();
-        this.activity.incrementAndGet();
-        if (this.closing) {
-            exit();
-            return false;
+        if (this.gate.tryEnter()) {
+            return true;
         }
-        return true;
+        exit();
+        return false;
     }
 
     /**
@@ -1875,462 +566,8 @@ public final class TlsConnection implements Closeable {
      * and gives the buffers back.
      */
     private void exit() {
-        if (this.activity.decrementAndGet() == CLOSE_REQUESTED
-                && this.activity.compareAndSet(CLOSE_REQUESTED, CLOSE_REQUESTED | RELEASED)) {
-            DeferredClose deferred = this.deferredClose;
-            if (deferred == DeferredClose.CLEAN) {
-                closeNow();
-            }
-            else if (deferred == DeferredClose.ABORT) {
-                if (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING) {
-                    // The transport ended already: no user_canceled left, so none is reported.
-                    fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection during "
-                            + "the handshake", null, null));
-                }
-                finishClose();
-            }
-            releaseBuffers();
-        }
-    }
-
-    /** What a close that came during an operation left for that operation's end. */
-    private enum DeferredClose {
-
-        /** Nothing: the close ran whole. */
-        NONE,
-
-        /** A listener on the driving thread closed: close_notify and all, once the operation ends. */
-        CLEAN,
-
-        /** Another thread closed and ended the transport: the rest of the close, without touching the engine. */
-        ABORT
-
-    }
-
-    /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
-    private void releaseBuffers() {
-        wipe(this.appIn, this.appInFilled);
-        buffers.release(this.appIn);
-        wipe(this.held, this.heldFilled);
-        buffers.release(this.held);
-        this.held = ByteBuffer.allocate(0);
-        if (!this.exchangedBuffers) {
-            wipe(this.netIn, this.netInFilled);
-            buffers.release(this.netIn);
-            buffers.release(this.netOut);
-        }
-        this.netIn = ByteBuffer.allocate(0);
-        this.netOut = ByteBuffer.allocate(0);
-        this.appIn = ByteBuffer.allocate(0);
-    }
-
-    private void observeOutbound(int offset, int length) {
-        ByteBuffer out = this.netOut;
-        if (debugs(TlsDebugListener.LEVEL_RECORD)) {
-            debug(TlsDebugListener.LEVEL_RECORD, "wrapped " + length + " bytes");
-        }
-        if (length >= 7 && out.get(offset) == CONTENT_TYPE_ALERT && out.getShort(offset + 3) == 2) {
-            // A plaintext alert record: the alert this side sends, readable before encryption starts.
-            int level = out.get(offset + 5);
-            TlsAlert.ofCode(out.get(offset + 6) & 0xFF).ifPresent((alert) -> {
-                if (alert != TlsAlert.CLOSE_NOTIFY) {
-                    this.sentAlert = alert;
-                    publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, level == 2));
-                }
-            });
-        }
-        if (!this.observer.done()) {
-            ByteBuffer produced = out.duplicate();
-            produced.limit(offset + length).position(offset);
-            this.observer.outbound(produced);
-            debugMessages();
-        }
-    }
-
-    private void debugMessages() {
-        if (this.config.debugLevel() < TlsDebugListener.LEVEL_MESSAGE) {
-            return;
-        }
-        List<String> messages = this.observer.messages();
-        for (int i = this.messagesLogged; i < messages.size(); i++) {
-            debug(TlsDebugListener.LEVEL_MESSAGE, messages.get(i));
-        }
-        this.messagesLogged = messages.size();
-    }
-
-    // ---------------------------------------------------------------- failures
-
-    private void checkNotFailed() throws TlsException {
-        if (this.failure != null || (this.state == HandshakeState.CLOSED && this.closedEventSent)) {
-            throw closedOrFailed();
-        }
-    }
-
-    private TlsException closedOrFailed() {
-        TlsException failed = this.failure;
-        if (failed != null) {
-            return new TlsException(failed.error(), "Connection " + this.info + " failed earlier: "
-                    + failed.getMessage(), failed.alert().orElse(null), failed);
-        }
-        return new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is closed");
-    }
-
-    /** Records a failure, sends any alert the engine prepared, reports the failure, and returns it to throw. */
-    private TlsException fail(TlsException failure) {
-        if (this.failure != null) {
-            return failure;
-        }
-        boolean refusedAfterCompletion = this.handshakeUnconfirmed
-                && failure.error() == TlsError.FATAL_ALERT_RECEIVED;
-        this.handshakeUnconfirmed = false;
-        boolean handshaking = this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING
-                || this.state == HandshakeState.NEW || refusedAfterCompletion;
-        this.failure = failure;
-        this.state = HandshakeState.FAILED;
-        if (findCause(failure, SSLException.class) != null) {
-            flushAlert();
-            TlsAlert alert = failure.alert().orElse(null);
-            if (alert != null && this.sentAlert == null && failure.error() != TlsError.FATAL_ALERT_RECEIVED) {
-                // An alert encrypted under this connection's keys, which observeOutbound could not read: the one
-                // translateSsl learnt from the engine's exception.
-                this.sentAlert = alert;
-                debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert " + alert.rfcName());
-                publish(new TlsEvent.AlertSent(this.info, Instant.now(), alert, true));
-            }
-        }
-        else {
-            // The engine has no alert for this failure (a timeout, a broken transport, a refused renegotiation,
-            // which JSSE cannot answer with no_renegotiation): the close_notify it would send instead tells the peer
-            // all went well, so the transport just ends, which tells it that the connection failed.
-            closeTransportQuietly();
-        }
-        TlsException reported = failure;
-        if (failure.alert().isEmpty() && this.sentAlert != null) {
-            reported = new TlsException(failure.error(), failure.getMessage(), this.sentAlert, failure.getCause());
-            this.failure = reported;
-        }
-        debug(TlsDebugListener.LEVEL_ERROR, reported.error() + " " + reported.getMessage());
-        if (handshaking) {
-            // The flags of this handshake's own verification only: a renegotiation that fails otherwise is not
-            // filed under what the first handshake's verification found.
-            Set<VerifyFlag> flags = (this.verificationFailed && this.verifyResult != null) ? this.verifyResult.flags()
-                    : Set.of();
-            publish(new TlsEvent.HandshakeFailed(this.info, Instant.now(), reported.error(),
-                    reported.alert().orElse(null), reported.getMessage(), flags, this.observer.clientHello(),
-                    Duration.ofNanos(System.nanoTime() - this.handshakeStartNanos), refusedAfterCompletion));
-        }
-        return reported;
-    }
-
-    private void closeTransportQuietly() {
-        try {
-            this.transport.close();
-        }
-        catch (IOException | RuntimeException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
-        }
-    }
-
-    /** Ends the transport from another thread than the driver's, which may be blocked in it: see Transport.abort. */
-    private void abortTransportQuietly() {
-        try {
-            this.transport.abort();
-        }
-        catch (IOException | RuntimeException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "aborting the transport failed: " + ex.getMessage());
-        }
-    }
-
-    /**
-     * Sends the alert of a failure the engine reported, after whatever of a flight still waits in netOut (the alert
-     * may be encrypted under keys that flight announced, and the peer reads records in order). A blocking transport
-     * gets at most {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds, as a close_notify does, so that a peer that stopped
-     * reading cannot hold the failing thread; a non-blocking one takes what it takes now.
-     */
-    private void flushAlert() {
-        wrapAlert();
-        flushBounded();
-    }
-
-    /**
-     * Sends what netOut holds, within {@value #CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds on a blocking transport; returns
-     * whether all of it left.
-     */
-    private boolean flushBounded() {
-        if (this.netOut.position() == 0) {
-            return true;
-        }
-        ScheduledFuture<?> watchdog = this.transport.isBlocking() ? CloseWatchdog.schedule(
-                this::abortTransportQuietly, CLOSE_NOTIFY_TIMEOUT_SECONDS) : null;
-        try {
-            return flushOutput();
-        }
-        catch (IOException | RuntimeException ex) {
-            // The peer may be gone already: the failure being reported matters more than its alert.
-            debug(TlsDebugListener.LEVEL_ERROR, "alert not sent: " + ex.getMessage());
-            return false;
-        }
-        finally {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
-        }
-    }
-
-    /**
-     * Ends a first handshake the application gave up on with the alerts JSSE closes one with: user_canceled, then
-     * close_notify (TransportContext.initiateOutboundClose, while no handshake has completed), the way RFC 8446
-     * section 6.1 and RFC 5246 section 7.2.1 describe. Returns user_canceled when it left, or null when the transport
-     * did not take it. A renegotiation gets none: JSSE would send a bare close_notify, which says that all went well.
-     */
-    private @Nullable TlsAlert sendUserCanceled() {
-        if (this.state != HandshakeState.HANDSHAKING || this.engine.isOutboundDone()) {
-            return null;
-        }
-        try {
-            this.engine.closeOutbound();
-            boolean encrypted = false;
-            for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
-                int before = this.netOut.position();
-                SSLEngineResult result = wrap(EMPTY);
-                if (result == null) {
-                    return null;
-                }
-                encrypted |= result.bytesProduced() > 0 && (this.netOut.position() - before != 7
-                        || this.netOut.get(before) != CONTENT_TYPE_ALERT);
-            }
-            if (!flushBounded() || (this.sentAlert != TlsAlert.USER_CANCELED && !encrypted)) {
-                return null;
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "user_canceled not sent: " + ex.getMessage());
-            return null;
-        }
-        if (this.sentAlert != TlsAlert.USER_CANCELED) {
-            // Encrypted, so observeOutbound could not read it: JSSE sends it in this state all the same.
-            debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert user_canceled");
-            publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.USER_CANCELED, false));
-            this.sentAlert = TlsAlert.USER_CANCELED;
-        }
-        return TlsAlert.USER_CANCELED;
-    }
-
-    /**
-     * Lets the engine produce its alert for a failure it reported and wraps it into netOut, where observeOutbound
-     * reads it when it is plaintext: called before the failure is classified, so that the alert sent is known. Does
-     * nothing the second time.
-     */
-    private void wrapAlert() {
-        if (this.engine.isOutboundDone()) {
-            return;
-        }
-        try {
-            // An engine that ended the connection itself (TransportContext.fatal) holds its fatal alert, which this
-            // wraps. One that raised a failure without ending the connection has none: on JDK 17, an exception of a
-            // delegated task that is no alert of its own, such as a malformed extension's (SSLEngineImpl.DelegatedTask
-            // lets it out as it is, where later JDKs turn it into internal_error through TransportContext.fatal).
-            // No public call makes JDK 17's engine send a fatal alert then (its closeInbound only throws), and
-            // closeOutbound sends what it closes an unfinished handshake with: user_canceled and close_notify
-            // (TransportContext.initiateOutboundClose). The peer learns at once that the handshake ended, not why.
-            this.engine.closeOutbound();
-            for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
-                if (wrap(EMPTY) == null) {
-                    break;
-                }
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            debug(TlsDebugListener.LEVEL_ERROR, "alert not wrapped: " + ex.getMessage());
-        }
-    }
-
-    private TlsException translate(Exception ex) {
-        if (ex instanceof TlsException tls) {
-            return tls;
-        }
-        if (ex instanceof SocketTimeoutException) {
-            return new TlsException(TlsError.TIMEOUT, "The transport timed out: " + ex.getMessage(), ex);
-        }
-        if (ex instanceof SSLException ssl) {
-            return translateSsl(ssl);
-        }
-        if (ex instanceof IOException) {
-            return new TlsException(TlsError.TRANSPORT_ERROR, "The transport failed: " + ex.getMessage(), ex);
-        }
-        return new TlsException(TlsError.INTERNAL_ERROR, "The TLS engine failed: " + ex, ex);
-    }
-
-    private TlsException translateSsl(SSLException ex) {
-        String message = String.valueOf(ex.getMessage());
-        CertificateVerificationException verification = findCause(ex, CertificateVerificationException.class);
-        if (verification != null) {
-            this.verifyResult = verification.result();
-            this.verificationFailed = true;
-            wrapAlert();
-            return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
-                    certificateAlert(verification.result()), ex);
-        }
-        TlsAlert received = receivedAlert(message);
-        if (received != null) {
-            debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert " + received.rfcName());
-            publish(new TlsEvent.AlertReceived(this.info, Instant.now(), received, true));
-            return new TlsException(TlsError.FATAL_ALERT_RECEIVED, "The peer sent the fatal alert "
-                    + received.rfcName(), received, ex);
-        }
-        wrapAlert();
-        String violation = this.observer.protocolViolation();
-        if (violation != null) {
-            return new TlsException(TlsError.INVALID_RECORD, "The peer does not speak TLS: " + violation + " ("
-                    + message + ")", this.sentAlert, ex);
-        }
-        TlsAlert sent = alertSentFor(ex, message);
-        if (message.contains("close_notify during handshake")) {
-            // JSSE reports the peer's close_notify during a handshake only in its message (Alert.AlertConsumer),
-            // with an unexpected_message of its own: the peer ended the connection, as an end of stream would.
-            return new TlsException(TlsError.CONN_EOF, "The peer closed the connection during the handshake", sent,
-                    ex);
-        }
-        TlsError error = errorFor(sent, ex);
-        String what = switch (error) {
-            case INVALID_RECORD -> "The peer sent an invalid record or message: ";
-            case UNEXPECTED_MESSAGE -> "The peer sent an unexpected message: ";
-            case CONN_EOF -> "The peer closed the connection during the handshake: ";
-            case HANDSHAKE_FAILURE -> "The handshake failed: ";
-            default -> "The TLS engine failed: ";
-        };
-        return new TlsException(error, what + message, sent, ex);
-    }
-
-    /**
-     * The alert the peer sent, from the engine's message: JSSE reports a received alert in no other way
-     * (Alert.AlertConsumer makes "Received fatal alert: " and the description the message), and one that came in an
-     * encrypted record (TLS 1.3, a TLS 1.2 renegotiation) cannot be seen on the wire. Returns null for any other
-     * message.
-     */
-    private static @Nullable TlsAlert receivedAlert(String message) {
-        String prefix = "Received fatal alert: ";
-        int index = message.indexOf(prefix);
-        if (index < 0) {
-            return null;
-        }
-        String name = message.substring(index + prefix.length()).trim();
-        return Arrays.stream(TlsAlert.values()).filter((a) -> a.rfcName().equals(name)).findFirst().orElse(null);
-    }
-
-    /**
-     * The alert the engine sent for its failure: read off the wire when it was plaintext; else, for an alert
-     * encrypted under this connection's keys, from the exception JSSE made for it, whose message starts with the
-     * alert's description in parentheses on JDK 21 and later (Alert.createSSLException), or from the exception a
-     * record that failed its integrity check raises (SSLTransport.decode: AEADBadTagException always gives
-     * bad_record_mac, another BadPaddingException gives handshake_failure during a handshake and bad_record_mac
-     * after it). Null when none is known.
-     */
-    private @Nullable TlsAlert alertSentFor(SSLException ex, String message) {
-        if (this.sentAlert != null) {
-            return this.sentAlert;
-        }
-        if (message.startsWith("(")) {
-            int close = message.indexOf(')');
-            String name = (close > 0) ? message.substring(1, close) : "";
-            TlsAlert alert = Arrays.stream(TlsAlert.values()).filter((a) -> a.rfcName().equals(name)).findFirst()
-                    .orElse(null);
-            if (alert != null) {
-                return alert;
-            }
-        }
-        if (findCause(ex, AEADBadTagException.class) != null) {
-            return TlsAlert.BAD_RECORD_MAC;
-        }
-        if (findCause(ex, BadPaddingException.class) != null) {
-            return (this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING)
-                    ? TlsAlert.HANDSHAKE_FAILURE : TlsAlert.BAD_RECORD_MAC;
-        }
-        return null;
-    }
-
-    /**
-     * The error of a failure the engine reported, from the alert it sent and the exception's type: the alert says
-     * what JSSE found wrong, in the RFC's words.
-     */
-    private static TlsError errorFor(@Nullable TlsAlert sent, SSLException ex) {
-        if (findCause(ex, BadPaddingException.class) != null) {
-            // A record that failed its integrity check, whatever the alert.
-            return TlsError.INVALID_RECORD;
-        }
-        if (sent != null) {
-            return switch (sent) {
-                case UNEXPECTED_MESSAGE -> TlsError.UNEXPECTED_MESSAGE;
-                case BAD_RECORD_MAC, RECORD_OVERFLOW, DECODE_ERROR, ILLEGAL_PARAMETER -> TlsError.INVALID_RECORD;
-                // JSSE's word both for a failure of its own and for a peer message it could not parse (an exception
-                // of a delegated task that is no alert of its own, SSLEngineImpl.DelegatedTask): only a runtime
-                // exception, not one of JSSE's own complaints, is a failure of this side.
-                // user_canceled: JDK 17's engine had no alert of its own for the failure of a delegated task (see
-                // wrapAlert), which JDK 21 and later report as internal_error.
-                case INTERNAL_ERROR, USER_CANCELED -> (findCause(ex, RuntimeException.class) != null)
-                        ? TlsError.INTERNAL_ERROR : TlsError.INVALID_RECORD;
-                default -> TlsError.HANDSHAKE_FAILURE;
-            };
-        }
-        if (findCause(ex, SSLProtocolException.class) != null) {
-            // JSSE's word for a peer that broke the protocol, not a failure of ours.
-            return TlsError.INVALID_RECORD;
-        }
-        if (ex instanceof SSLHandshakeException) {
-            return TlsError.HANDSHAKE_FAILURE;
-        }
-        return TlsError.INTERNAL_ERROR;
-    }
-
-    private static TlsAlert certificateAlert(VerifyResult result) {
-        // The alert JSSE sends for the reason the PeerVerifier gives it (sun.security.ssl.CertificateMessage).
-        if (result.has(VerifyFlag.REVOKED)) {
-            return TlsAlert.CERTIFICATE_REVOKED;
-        }
-        if (result.has(VerifyFlag.NOT_TRUSTED)) {
-            return TlsAlert.CERTIFICATE_UNKNOWN;
-        }
-        if (result.has(VerifyFlag.EXPIRED)) {
-            return TlsAlert.CERTIFICATE_EXPIRED;
-        }
-        if (result.has(VerifyFlag.FUTURE)) {
-            return TlsAlert.BAD_CERTIFICATE;
-        }
-        if (result.has(VerifyFlag.BAD_KEY)) {
-            return TlsAlert.UNSUPPORTED_CERTIFICATE;
-        }
-        return TlsAlert.CERTIFICATE_UNKNOWN;
-    }
-
-    private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
-        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return type.cast(cause);
-            }
-        }
-        return null;
-    }
-
-    // ---------------------------------------------------------------- listeners
-
-    private void publish(TlsEvent event) {
-        TlsEventListener.deliver(this.config.eventListener(), event);
-    }
-
-    /** Whether messages of a level reach the listener: checked before building a message on the data path. */
-    private boolean debugs(int level) {
-        return level <= this.config.debugLevel();
-    }
-
-    private void debug(int level, String message) {
-        if (!debugs(level)) {
-            return;
-        }
-        try {
-            this.config.debugListener().debug(level, this.info.toString(), message);
-        }
-        catch (RuntimeException ex) {
-            logger.log(Level.WARNING, "Debug listener failed; ignoring", ex);
+        if (this.gate.exit()) {
+            this.closer.finishDeferred(this.gate.deferredClose());
         }
     }
 

@@ -5,6 +5,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +20,7 @@ import io.managedtls.core.event.HandshakeKind;
 import io.managedtls.core.event.TlsEvent;
 import io.managedtls.core.session.SessionRecord;
 import io.managedtls.core.stats.StatisticsSnapshot;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** Edge cases of the connection life: half-closes, full-duplex non-blocking peers, timeouts, late tickets. */
 @Timeout(60)
@@ -71,6 +74,19 @@ class ConnectionEdgeCaseTests {
 
     @Test
     void closeOfABlockingConnectionWhosePeerStoppedReadingIsBounded() throws Exception {
+        assertThat(closeOfABlockingClientWhosePeerStoppedReading(null))
+                .isLessThan(Duration.ofSeconds(TlsConnection.CLOSE_NOTIFY_TIMEOUT_SECONDS + 3));
+    }
+
+    @Test
+    void closeNotifyTimeoutShortensTheCloseOfABlockingConnectionWhosePeerStoppedReading() throws Exception {
+        assertThat(closeOfABlockingClientWhosePeerStoppedReading(Duration.ofMillis(200)))
+                .isLessThan(Duration.ofSeconds(TlsConnection.CLOSE_NOTIFY_TIMEOUT_SECONDS));
+    }
+
+    /** Returns how long the close took of a client whose server never reads again after the handshake. */
+    private static Duration closeOfABlockingClientWhosePeerStoppedReading(@Nullable Duration closeNotifyTimeout)
+            throws Exception {
         MemoryTransport[] pair = MemoryTransport.pair(true, 4096);
         TlsConnection client = Loopback.context(Loopback.client()).newConnection(pair[0], "localhost", 443);
         TlsConnection server = Loopback.context(Loopback.server()).newConnection(pair[1]);
@@ -88,14 +104,51 @@ class ConnectionEdgeCaseTests {
             serverHandshake.get(10, TimeUnit.SECONDS);
             // The server never reads again: fill its direction to 10 bytes short of full.
             client.write(ByteBuffer.allocate(4096 - pair[1].pending() - 22 - 16 - 10));
+            if (closeNotifyTimeout != null) {
+                client.closeNotifyTimeout(closeNotifyTimeout);
+            }
             long start = System.nanoTime();
             client.close();
-            assertThat(Duration.ofNanos(System.nanoTime() - start))
-                    .isLessThan(Duration.ofSeconds(TlsConnection.CLOSE_NOTIFY_TIMEOUT_SECONDS + 3));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(client.state()).isIn(HandshakeState.CLOSED, HandshakeState.FAILED);
+            return took;
         }
         finally {
             thread.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 0, -1 })
+    void closeNotifyTimeoutMustBePositive(long millis) throws Exception {
+        MemoryTransport[] pair = MemoryTransport.pair();
+        try (TlsConnection client = Loopback.context(Loopback.client()).newConnection(pair[0], "localhost", 443)) {
+            assertThatIllegalArgumentException().isThrownBy(() -> client.closeNotifyTimeout(Duration.ofMillis(millis)))
+                    .withMessageContaining("closeNotifyTimeout must be positive");
+        }
+    }
+
+    @Test
+    void handshakeDeadlineIsTheStartPlusTheHandshakeTimeoutWhileTheHandshakeRuns() throws Exception {
+        Duration timeout = Duration.ofSeconds(7);
+        MemoryTransport[] pair = MemoryTransport.pair();
+        TlsConnection client = Loopback.context(Loopback.client().handshakeTimeout(timeout))
+                .newConnection(pair[0], "localhost", 443);
+        TlsConnection server = Loopback.context(Loopback.server()).newConnection(pair[1]);
+        try (client; server) {
+            assertThat(client.handshakeDeadline()).isNull();
+            Instant before = Instant.now();
+            assertThat(client.handshake()).isEqualTo(TlsConnection.WANT_READ);
+            Instant after = Instant.now();
+            assertThat(client.handshakeDeadline()).isBetween(before.plus(timeout), after.plus(timeout));
+            int clientResult = TlsConnection.WANT_READ;
+            int serverResult = TlsConnection.WANT_READ;
+            for (int i = 0; i < 20 && (clientResult != 0 || serverResult != 0); i++) {
+                serverResult = server.handshake();
+                clientResult = client.handshake();
+            }
+            assertThat(clientResult).isZero();
+            assertThat(client.handshakeDeadline()).isNull();
         }
     }
 
