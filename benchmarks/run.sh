@@ -6,6 +6,7 @@
 #   JAVA     the java command (default: java)
 #   TAG      prefix of the result files in benchmarks/results (default: jdk<feature version>)
 #   SECONDS  measured seconds per paired comparison (default 30)
+# PAIRED_ONLY=1 in the environment runs only the paired comparisons (about 12 minutes).
 # Build first: mvn -B -pl benchmarks -am -DskipTests package
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,11 +26,14 @@ for what in memory-bulk:TLS_AES_128_GCM_SHA256 memory-bulk:TLS_AES_256_GCM_SHA38
     full-handshake:TLSv1.3:EC_P256 full-handshake:TLSv1.3:RSA_2048 \
     full-handshake:TLSv1.2:EC_P256 full-handshake:TLSv1.2:RSA_2048 \
     resumed-handshake:TLSv1.3:EC_P256 resumed-handshake:TLSv1.3:RSA_2048 \
-    resumed-handshake:TLSv1.2:EC_P256 resumed-handshake:TLSv1.2:RSA_2048; do
+    resumed-handshake:TLSv1.2:EC_P256 resumed-handshake:TLSv1.2:RSA_2048 \
+    full-handshake-cache-full:TLSv1.3:EC_P256:20000; do
   echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$PAIRED"
   "$JAVA" -Xms1g -Xmx1g -cp "$JAR" io.managedtls.benchmarks.PairedComparison "$what" "$SECONDS_PER_COMPARISON" \
       2>&1 | grep -v '^Raw ' >> "$PAIRED"
 done
+
+[ "${PAIRED_ONLY:-0}" = 1 ] && { echo "Results in $PAIRED"; exit 0; }
 
 jmh() {
   local name=$1; shift

@@ -172,12 +172,26 @@ public final class CertificateLoader {
         Objects.requireNonNull(store, "store");
         KeyMaterial entry = KeyStoreReader.load(store, type, storePassword, "key store")
             .keyEntry(alias, (keyPassword != null) ? keyPassword : storePassword);
-        if (!probe(entry.privateKey(), entry.source()).verifiesWith(entry.certificate().getPublicKey())) {
-            throw new TlsException(TlsError.KEY_MISMATCH, "The private key of " + entry.source()
-                    + " does not match the entry's certificate '"
-                    + entry.certificate().getSubjectX500Principal().getName() + "'");
+        return checkKeyMaterial(entry);
+    }
+
+    /**
+     * Checks key material that something else loaded, for example the key store of a Spring Boot SSL bundle: that
+     * the JDK can sign with the key and that the key belongs to the first certificate.
+     * @param keyMaterial the key material
+     * @return the same key material
+     * @throws TlsException {@link TlsError#UNKNOWN_KEY_ALGORITHM} for a key that cannot sign for TLS,
+     * {@link TlsError#KEY_MISMATCH} if the key is not the first certificate's
+     */
+    public KeyMaterial checkKeyMaterial(KeyMaterial keyMaterial) throws TlsException {
+        Objects.requireNonNull(keyMaterial, "keyMaterial");
+        if (!probe(keyMaterial.privateKey(), keyMaterial.source())
+            .verifiesWith(keyMaterial.certificate().getPublicKey())) {
+            throw new TlsException(TlsError.KEY_MISMATCH, "The private key of " + keyMaterial.source()
+                    + " does not match the certificate '"
+                    + keyMaterial.certificate().getSubjectX500Principal().getName() + "'");
         }
-        return entry;
+        return keyMaterial;
     }
 
     /**
