@@ -115,6 +115,26 @@ class MaterialReloadTests {
             });
     }
 
+    @Test
+    void aContextMadeFromAnSslBundleFollowsTheBundlesReloads() {
+        this.runner.withPropertyValues("spring.ssl.bundle.pem.web.keystore.certificate="
+                + this.material.serverCertificate, "spring.ssl.bundle.pem.web.keystore.private-key="
+                        + this.material.serverKey, "spring.ssl.bundle.pem.web.reload-on-update=true",
+                "spring.ssl.bundle.watch.file.quiet-period=200ms", "tls.contexts.api.bundle=web",
+                "tls.contexts.backend.role=client", "tls.contexts.backend.trust.certificates="
+                        + this.material.caCertificate)
+            .run((context) -> {
+                TlsContext api = context.getBean(TlsContextRegistry.class).get("api");
+                TlsService service = context.getBean(TlsService.class);
+                assertThat(served(api, service)).isEqualTo(this.material.server.certificate());
+                KeyMaterial renewed = this.material.ca.issue(CertificateRequest.server("localhost"));
+                Path[] staged = this.material.write("staged", renewed);
+                Files.move(staged[1], this.material.serverKey, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(staged[0], this.material.serverCertificate, StandardCopyOption.REPLACE_EXISTING);
+                awaitServed(api, service, renewed.certificate());
+            });
+    }
+
     private Path writeVersion(String name, KeyMaterial keyMaterial) throws Exception {
         Path version = Files.createDirectory(this.secret.resolve(name));
         DevelopmentCertificateAuthority.writeKeyMaterial(keyMaterial, version.resolve("tls.crt"),
