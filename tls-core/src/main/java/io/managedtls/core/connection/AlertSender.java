@@ -74,7 +74,7 @@ final class AlertSender {
     int sendCloseNotify() throws IOException {
         // CLOSED without our close_notify: the peer's ended a renegotiation, after which the engine has only a fatal
         // alert to send.
-        if (!this.status.closeNotifySent && this.status.state != HandshakeState.CLOSED) {
+        if (!this.status.closeNotifySent && this.status.state != ConnectionState.CLOSED) {
             if (!this.held.wrapHeld()) {
                 return TlsConnection.WANT_WRITE;
             }
@@ -91,7 +91,7 @@ final class AlertSender {
             this.status.closeNotifySent = true;
             this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
             this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-            this.status.state = this.status.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
+            this.status.state = this.status.closeNotifyReceived ? ConnectionState.CLOSED : ConnectionState.CLOSING;
         }
         return this.records.flushOutput() ? 0 : TlsConnection.WANT_WRITE;
     }
@@ -169,7 +169,7 @@ final class AlertSender {
      * did not take it. A renegotiation gets none: JSSE would send a bare close_notify, which says that all went well.
      */
     @Nullable TlsAlert sendUserCanceled() {
-        if (this.status.state != HandshakeState.HANDSHAKING || this.engine.isOutboundDone()) {
+        if (this.status.state != ConnectionState.HANDSHAKING || this.engine.isOutboundDone()) {
             return null;
         }
         try {

@@ -98,7 +98,7 @@ final class ConnectionCloser {
             this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection "
                     + "during the handshake", this.alerts.sendUserCanceled(), null));
         }
-        if (this.status.state == HandshakeState.ESTABLISHED || this.status.state == HandshakeState.CLOSING) {
+        if (this.status.state == ConnectionState.ESTABLISHED || this.status.state == ConnectionState.CLOSING) {
             @Nullable ScheduledFuture<?> watchdog = this.alerts.startWatchdog();
             try {
                 closeNotifyNow();
@@ -118,8 +118,8 @@ final class ConnectionCloser {
     /** Ends the transport, the state and the events of a close; touches neither the engine nor the buffers. */
     private void finishClose() {
         this.alerts.closeTransportQuietly();
-        if (this.status.state != HandshakeState.FAILED) {
-            this.status.state = HandshakeState.CLOSED;
+        if (this.status.state != ConnectionState.FAILED) {
+            this.status.state = ConnectionState.CLOSED;
         }
         if (!this.status.closedEventSent) {
             this.status.closedEventSent = true;

@@ -49,7 +49,7 @@ final class ConnectionFailures {
     }
 
     void checkNotFailed() throws TlsException {
-        if (this.status.failure != null || (this.status.state == HandshakeState.CLOSED
+        if (this.status.failure != null || (this.status.state == ConnectionState.CLOSED
                 && this.status.closedEventSent)) {
             throw closedOrFailed();
         }
@@ -73,9 +73,9 @@ final class ConnectionFailures {
                 && failure.error() == TlsError.FATAL_ALERT_RECEIVED;
         this.status.handshakeUnconfirmed = false;
         boolean handshaking = this.status.handshaking()
-                || this.status.state == HandshakeState.NEW || refusedAfterCompletion;
+                || this.status.state == ConnectionState.NEW || refusedAfterCompletion;
         this.status.failure = failure;
-        this.status.state = HandshakeState.FAILED;
+        this.status.state = ConnectionState.FAILED;
         if (FailureTranslation.findCause(failure, SSLException.class) != null) {
             this.alerts.flushAlert();
             TlsAlert alert = failure.alert().orElse(null);

@@ -137,8 +137,8 @@ final class HeldWrites {
      * be, for want of room or because a renegotiation runs.
      */
     boolean wrapHeld() throws IOException {
-        HandshakeState state = this.status.state;
-        if (this.held.position() > 0 && (state == HandshakeState.ESTABLISHED || state == HandshakeState.CLOSING)) {
+        ConnectionState state = this.status.state;
+        if (this.held.position() > 0 && (state == ConnectionState.ESTABLISHED || state == ConnectionState.CLOSING)) {
             wrap(RecordLayer.EMPTY, false);
         }
         return this.held.position() == 0;

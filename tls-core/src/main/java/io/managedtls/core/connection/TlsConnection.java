@@ -410,7 +410,7 @@ public final class TlsConnection implements Closeable {
      * Returns where the connection stands.
      * @return the state
      */
-    public HandshakeState state() {
+    public ConnectionState state() {
         return this.status.state;
     }
 

@@ -186,7 +186,7 @@ class AlertDeliveryTests {
                     assertThat(ex.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
                     assertThat(ex.alert()).contains(refusal);
                 });
-                assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+                assertThat(connection.state()).isEqualTo(ConnectionState.FAILED);
                 assertThat(events).filteredOn(TlsEvent.HandshakeFailed.class::isInstance).singleElement()
                         .isInstanceOfSatisfying(TlsEvent.HandshakeFailed.class, (failed) -> {
                             assertThat(failed.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);

@@ -131,7 +131,7 @@ class BufferPoolTests {
         assertThatExceptionOfType(TlsException.class).isThrownBy(clientSide::flush)
                 .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.BAD_INPUT_DATA));
         clientSide.close();
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.CLOSED);
         assertThat(clientSide.buffersReleased()).isTrue();
     }
 
@@ -172,7 +172,7 @@ class BufferPoolTests {
         assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(Integer.MIN_VALUE);
         // The read ended in a failure of its transport, and finished the close on its own thread.
         assertThat(clientSide.buffersReleased()).isTrue();
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.FAILED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.FAILED);
         assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).hasSize(1);
         serverSide.close();
     }
@@ -184,7 +184,7 @@ class BufferPoolTests {
         TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
         try (Loopback loopback = new Loopback()) {
             CountDownLatch clientDone = new CountDownLatch(1);
-            CompletableFuture<HandshakeState> served = serveIdle(loopback, server, clientDone);
+            CompletableFuture<ConnectionState> served = serveIdle(loopback, server, clientDone);
             WatchedReads transport = new WatchedReads(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
                     loopback.port())));
             TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
@@ -198,13 +198,13 @@ class BufferPoolTests {
             assertThat(failure).isNotNull();
             assertThat(failure.error()).isIn(TlsError.TRANSPORT_ERROR, TlsError.CONN_EOF);
             assertThat(connection.buffersReleased()).isTrue();
-            assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+            assertThat(connection.state()).isEqualTo(ConnectionState.FAILED);
             assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).hasSize(1);
             // Nothing starts after a close: reads fail, close_notify is not attempted.
             assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(1)));
             assertThat(connection.closeNotify()).isZero();
             clientDone.countDown();
-            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(HandshakeState.ESTABLISHED);
+            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(ConnectionState.ESTABLISHED);
         }
     }
 
@@ -215,7 +215,7 @@ class BufferPoolTests {
         TlsContext client = Loopback.context(Loopback.client());
         try (Loopback loopback = new Loopback()) {
             CountDownLatch clientDone = new CountDownLatch(1);
-            CompletableFuture<HandshakeState> served = serveIdle(loopback, server, clientDone);
+            CompletableFuture<ConnectionState> served = serveIdle(loopback, server, clientDone);
             ReadLockedClose transport = new ReadLockedClose(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
                     loopback.port())));
             TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
@@ -236,7 +236,7 @@ class BufferPoolTests {
                 clientDone.countDown();
                 threads.shutdownNow();
             }
-            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(HandshakeState.ESTABLISHED);
+            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(ConnectionState.ESTABLISHED);
         }
     }
 
@@ -303,7 +303,7 @@ class BufferPoolTests {
         self.set(clientSide);
         TlsConnection serverSide = server.newConnection(pair[1]);
         Loopback.handshakeInOneThread(clientSide, serverSide);
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.CLOSED);
         assertThat(clientSide.buffersReleased()).isTrue();
         assertThat(events).filteredOn(TlsEvent.AlertSent.class::isInstance)
                 .extracting((event) -> ((TlsEvent.AlertSent) event).alert()).containsExactly(TlsAlert.CLOSE_NOTIFY);
@@ -426,7 +426,7 @@ class BufferPoolTests {
     }
 
     /** Serves one connection that shakes hands and then neither reads nor writes until the latch opens. */
-    private static CompletableFuture<HandshakeState> serveIdle(Loopback loopback, TlsContext server,
+    private static CompletableFuture<ConnectionState> serveIdle(Loopback loopback, TlsContext server,
             CountDownLatch done) {
         return loopback.serve(server, true, (connection) -> {
             connection.handshake();

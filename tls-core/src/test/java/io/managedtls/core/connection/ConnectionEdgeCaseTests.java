@@ -110,7 +110,7 @@ class ConnectionEdgeCaseTests {
             long start = System.nanoTime();
             client.close();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(client.state()).isIn(HandshakeState.CLOSED, HandshakeState.FAILED);
+            assertThat(client.state()).isIn(ConnectionState.CLOSED, ConnectionState.FAILED);
             return took;
         }
         finally {
@@ -194,7 +194,7 @@ class ConnectionEdgeCaseTests {
                 assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(4)))
                         .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.TIMEOUT))
                         .withMessageContaining("read timeout of 400 ms");
-                assertThat(connection.state()).isEqualTo(HandshakeState.ESTABLISHED);
+                assertThat(connection.state()).isEqualTo(ConnectionState.ESTABLISHED);
                 socket.setSoTimeout(5000);
                 assertThat(Io.readText(connection, 4)).isEqualTo("late");
                 connection.closeNotify();

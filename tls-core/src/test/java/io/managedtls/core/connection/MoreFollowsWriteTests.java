@@ -206,7 +206,7 @@ class MoreFollowsWriteTests {
         ends.server().close();
         assertThat(Io.readFully(clientSide, 3)).isEqualTo(bytes("bye"));
         assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.CLOSED);
         clientSide.close();
     }
 
@@ -225,14 +225,14 @@ class MoreFollowsWriteTests {
         assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(1);
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
         assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.WANT_READ);
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.RENEGOTIATING);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.RENEGOTIATING);
         // A flush waits for the peer's part of the renegotiation, not for a transport that is writable.
         assertThat(clientSide.flush()).isEqualTo(TlsConnection.WANT_READ);
-        for (int round = 0; round < 20 && clientSide.state() == HandshakeState.RENEGOTIATING; round++) {
+        for (int round = 0; round < 20 && clientSide.state() == ConnectionState.RENEGOTIATING; round++) {
             serverSide.handshake();
             clientSide.flush();
         }
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.ESTABLISHED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.ESTABLISHED);
         assertThat(clientSide.flush()).isZero();
         assertThat(Io.readFully(serverSide, 4)).isEqualTo(bytes("held"));
         clientSide.close();

@@ -309,7 +309,7 @@ class OpensslInteropTests {
             Refusal refusal = served.get(20, TimeUnit.SECONDS);
             assertThat(refusal.failure().error()).as(refusal.failure().toString())
                     .isEqualTo(TlsError.RENEGOTIATION_REFUSED);
-            assertThat(refusal.state()).isEqualTo(HandshakeState.FAILED);
+            assertThat(refusal.state()).isEqualTo(ConnectionState.FAILED);
             assertThat(refusal.readAgain().error()).isEqualTo(TlsError.RENEGOTIATION_REFUSED);
         }
     }
@@ -413,7 +413,7 @@ class OpensslInteropTests {
     }
 
     /** How our server refused a renegotiation: the failure, the state after it, and what a further read got. */
-    private record Refusal(TlsException failure, HandshakeState state, TlsException readAgain) {
+    private record Refusal(TlsException failure, ConnectionState state, TlsException readAgain) {
     }
 
 }

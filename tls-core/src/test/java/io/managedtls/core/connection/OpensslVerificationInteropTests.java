@@ -100,7 +100,7 @@ class OpensslVerificationInteropTests {
                 });
                 assertThat(connection.verifyResult().flagsByDepth())
                         .containsExactly(Set.of(VerifyFlag.REVOKED), Set.of(), Set.of(), Set.of());
-                assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+                assertThat(connection.state()).isEqualTo(ConnectionState.FAILED);
             }
             server.awaitOutput("alert certificate revoked");
         }

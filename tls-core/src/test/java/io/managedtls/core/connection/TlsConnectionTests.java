@@ -42,9 +42,9 @@ class TlsConnectionTests {
                 return connection;
             });
             try (TlsConnection connection = loopback.connect(client, clientBlocking)) {
-                assertThat(connection.state()).isEqualTo(HandshakeState.NEW);
+                assertThat(connection.state()).isEqualTo(ConnectionState.NEW);
                 assertThat(Loopback.until(connection::handshake)).isZero();
-                assertThat(connection.state()).isEqualTo(HandshakeState.ESTABLISHED);
+                assertThat(connection.state()).isEqualTo(ConnectionState.ESTABLISHED);
                 assertThat(connection.protocol()).isEqualTo(protocol);
                 assertThat(connection.cipherSuite()).startsWith("TLS_");
                 assertThat(connection.handshakeKinds()).containsExactly(HandshakeKind.FULL);
@@ -55,7 +55,7 @@ class TlsConnectionTests {
                 Io.writeAll(connection, "hello");
                 assertThat(Io.readText(connection, 5)).isEqualTo("hello");
                 assertThat(Loopback.until(connection::closeNotify)).isZero();
-                assertThat(connection.state()).isIn(HandshakeState.CLOSING, HandshakeState.CLOSED);
+                assertThat(connection.state()).isIn(ConnectionState.CLOSING, ConnectionState.CLOSED);
                 assertThat(Io.readToEnd(connection)).isEmpty();
                 assertThat(connection.bytesOut()).isEqualTo(5);
                 assertThat(connection.bytesIn()).isEqualTo(5);
@@ -75,7 +75,7 @@ class TlsConnectionTests {
             CompletableFuture<String> served = loopback.serve(server, true, (connection) -> Io.readText(connection, 4));
             try (TlsConnection connection = loopback.connect(client, true)) {
                 Io.writeAll(connection, "ping");
-                assertThat(connection.state()).isEqualTo(HandshakeState.ESTABLISHED);
+                assertThat(connection.state()).isEqualTo(ConnectionState.ESTABLISHED);
                 assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo("ping");
             }
         }
@@ -235,7 +235,7 @@ class TlsConnectionTests {
                     assertThat(ex.getMessage()).contains("NOT_TRUSTED");
                 });
                 assertThat(connection.verifyResult().flags()).containsExactly(VerifyFlag.NOT_TRUSTED);
-                assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+                assertThat(connection.state()).isEqualTo(ConnectionState.FAILED);
                 assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(1)))
                         .withMessageContaining("failed earlier");
             }

@@ -12,7 +12,7 @@ import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.connection.HandshakeState;
+import io.managedtls.core.connection.ConnectionState;
 import io.managedtls.core.connection.Loopback;
 import io.managedtls.core.connection.TlsConnection;
 import io.managedtls.core.material.CertificateRequest;
@@ -57,7 +57,7 @@ class ForgedIssuerHandshakeTests {
                     assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
                     assertThat(ex.alert()).contains(TlsAlert.CERTIFICATE_REVOKED);
                 });
-                assertThat(connection.state()).isNotEqualTo(HandshakeState.ESTABLISHED);
+                assertThat(connection.state()).isNotEqualTo(ConnectionState.ESTABLISHED);
                 assertThat(connection.verifyResult().flagsByDepth().get(0)).containsExactly(VerifyFlag.REVOKED);
             }
             // What the server received tells which alert went over the wire.
