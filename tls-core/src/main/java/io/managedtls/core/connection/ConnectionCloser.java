@@ -94,7 +94,7 @@ final class ConnectionCloser {
 
     /** Closes when no other operation runs. */
     void closeNow() {
-        if (this.status.handshaking()) {
+        if (this.status.state.isHandshaking()) {
             this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection "
                     + "during the handshake", this.alerts.sendUserCanceled(), null));
         }
@@ -145,7 +145,7 @@ final class ConnectionCloser {
             closeNow();
         }
         else if (deferred == OperationGate.DeferredClose.ABORT) {
-            if (this.status.handshaking()) {
+            if (this.status.state.isHandshaking()) {
                 // The transport ended already: no user_canceled left, so none is reported.
                 this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the "
                         + "connection during the handshake", null, null));

@@ -72,7 +72,7 @@ final class ConnectionFailures {
         boolean refusedAfterCompletion = this.status.handshakeUnconfirmed
                 && failure.error() == TlsError.FATAL_ALERT_RECEIVED;
         this.status.handshakeUnconfirmed = false;
-        boolean handshaking = this.status.handshaking()
+        boolean handshaking = this.status.state.isHandshaking()
                 || this.status.state == ConnectionState.NEW || refusedAfterCompletion;
         this.status.failure = failure;
         this.status.state = ConnectionState.FAILED;
@@ -143,7 +143,7 @@ final class ConnectionFailures {
         // The alert read off the wire when it was plaintext, else the one the exception tells of.
         TlsAlert sent = this.records.sentAlert();
         if (sent == null) {
-            sent = FailureTranslation.alertOfEngineFailure(ex, message, this.status.handshaking());
+            sent = FailureTranslation.alertOfEngineFailure(ex, message, this.status.state.isHandshaking());
         }
         if (message.contains("close_notify during handshake")) {
             // JSSE reports the peer's close_notify during a handshake only in its message (Alert.AlertConsumer),

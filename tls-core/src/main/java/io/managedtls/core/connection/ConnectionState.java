@@ -25,6 +25,15 @@ public enum ConnectionState {
     CLOSED,
 
     /** The handshake or the connection failed; nothing more can be sent or received. */
-    FAILED
+    FAILED;
+
+    /**
+     * Returns whether a handshake runs in this state: the first one ({@link #HANDSHAKING}) or a renegotiation
+     * ({@link #RENEGOTIATING}).
+     * @return whether a handshake runs
+     */
+    public boolean isHandshaking() {
+        return this == HANDSHAKING || this == RENEGOTIATING;
+    }
 
 }

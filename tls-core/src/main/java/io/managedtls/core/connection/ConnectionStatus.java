@@ -31,9 +31,4 @@ final class ConnectionStatus {
 
     long bytesIn;
 
-    /** Whether a first handshake or a renegotiation runs. */
-    boolean handshaking() {
-        return this.state == ConnectionState.HANDSHAKING || this.state == ConnectionState.RENEGOTIATING;
-    }
-
 }

@@ -98,7 +98,7 @@ final class HandshakeDriver {
         if (this.status.state == ConnectionState.NEW) {
             start(false);
         }
-        if (this.status.state != ConnectionState.HANDSHAKING && this.status.state != ConnectionState.RENEGOTIATING) {
+        if (!this.status.state.isHandshaking()) {
             if (this.status.state == ConnectionState.ESTABLISHED) {
                 return 0;
             }
@@ -122,8 +122,7 @@ final class HandshakeDriver {
     /** Runs the handshake when one is to start or runs, as a first read or write does; returns 0 when none does. */
     int runIfNeeded() throws TlsException {
         this.failures.checkNotFailed();
-        if (this.status.state == ConnectionState.NEW || this.status.state == ConnectionState.HANDSHAKING
-                || this.status.state == ConnectionState.RENEGOTIATING) {
+        if (this.status.state == ConnectionState.NEW || this.status.state.isHandshaking()) {
             return run();
         }
         return 0;
@@ -187,7 +186,7 @@ final class HandshakeDriver {
                 }
                 case NEED_TASK -> {
                     // Only within a handshake: after one, a wrap of nothing is no mere question to the engine.
-                    if (!this.tasks.run(this.status.handshaking())) {
+                    if (!this.tasks.run(this.status.state.isHandshaking())) {
                         return TlsConnection.ASYNC_IN_PROGRESS;
                     }
                 }
