@@ -124,8 +124,7 @@ final class ConnectionFailures {
         if (verification != null) {
             this.outcome.verificationFailed(verification.result());
             this.alerts.wrapAlert();
-            return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
-                    FailureTranslation.certificateAlert(verification.result()), ex);
+            return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(), verification.alert(), ex);
         }
         TlsAlert received = FailureTranslation.receivedAlert(message);
         if (received != null) {
