@@ -2,14 +2,11 @@ package io.managedtls.core.connection;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
 
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.ConnectionInfo;
 import io.managedtls.core.event.TlsEvent;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Closes a connection: ends a handshake the application gave up on, sends close_notify within its time, ends the
@@ -99,18 +96,7 @@ final class ConnectionCloser {
                     + "during the handshake", this.alerts.sendUserCanceled(), null));
         }
         if (this.status.state == ConnectionState.ESTABLISHED || this.status.state == ConnectionState.CLOSING) {
-            @Nullable ScheduledFuture<?> watchdog = this.alerts.startWatchdog();
-            try {
-                closeNotifyNow();
-            }
-            catch (TlsException | RuntimeException ex) {
-                this.events.debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
-            }
-            finally {
-                if (watchdog != null) {
-                    watchdog.cancel(false);
-                }
-            }
+            this.alerts.sendBounded("close_notify not sent", () -> closeNotifyNow() == 0);
         }
         finishClose();
     }
