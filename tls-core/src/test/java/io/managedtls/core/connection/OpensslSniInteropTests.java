@@ -22,6 +22,7 @@ import io.managedtls.core.material.KeyAlgorithm;
 import io.managedtls.core.material.KeyMaterial;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,6 +55,9 @@ class OpensslSniInteropTests {
 
     private static final KeyMaterial SNI_ED25519 = sniMaterial(KeyAlgorithm.ED25519);
 
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
+
     @TempDir
     Path directory;
 
@@ -72,12 +76,11 @@ class OpensslSniInteropTests {
             KeyAlgorithm sniKey, String protocol) throws Exception {
         TlsContext server = TlsContext.create("sni-server", TlsConfig.server(defaultOf(defaultKey)).protocols(protocol)
                 .sniKeyMaterial("b.example", sniOf(sniKey)).build());
-        try (Loopback loopback = new Loopback()) {
-            exchange(loopback, server, protocol, sniKey, "-servername", "b.example", "-verify_hostname", "b.example");
-            exchange(loopback, server, protocol, defaultKey, "-noservername", "-verify_ip", "127.0.0.1");
-            exchange(loopback, server, protocol, defaultKey, "-servername", "other.example", "-verify_hostname",
-                    "other.example");
-        }
+        Loopback loopback = this.tls.loopback();
+        exchange(loopback, server, protocol, sniKey, "-servername", "b.example", "-verify_hostname", "b.example");
+        exchange(loopback, server, protocol, defaultKey, "-noservername", "-verify_ip", "127.0.0.1");
+        exchange(loopback, server, protocol, defaultKey, "-servername", "other.example", "-verify_hostname",
+                "other.example");
     }
 
     @ParameterizedTest
@@ -87,10 +90,9 @@ class OpensslSniInteropTests {
                 .withKeyAlgorithm(KeyAlgorithm.RSA_2048));
         TlsContext server = TlsContext.create("sni-server", TlsConfig.server(DEFAULT_EC).protocols(protocol)
                 .sniKeyMaterial("*.apps.example", wildcard).build());
-        try (Loopback loopback = new Loopback()) {
-            exchange(loopback, server, protocol, KeyAlgorithm.RSA_2048, "-servername", "one.apps.example",
-                    "-verify_hostname", "one.apps.example");
-        }
+        Loopback loopback = this.tls.loopback();
+        exchange(loopback, server, protocol, KeyAlgorithm.RSA_2048, "-servername", "one.apps.example",
+                "-verify_hostname", "one.apps.example");
     }
 
     @ParameterizedTest
@@ -98,21 +100,20 @@ class OpensslSniInteropTests {
     void handshakeFailsWhenTheMaterialOfTheNameHasNoKeyTypeTheClientAccepts(String protocol) throws Exception {
         TlsContext server = TlsContext.create("sni-server", TlsConfig.server(DEFAULT_EC).protocols(protocol)
                 .sniKeyMaterial("b.example", SNI_RSA).build());
-        try (Loopback loopback = new Loopback()) {
-            // Non-blocking, so that the server sends its whole last flight: in TLS 1.3 the alert follows a ServerHello.
-            CompletableFuture<Integer> served = loopback.serve(server, false,
-                    (connection) -> Loopback.until(connection::handshake));
-            // The default EC certificate could serve these signature algorithms; b.example's RSA one cannot.
-            try (OpensslPeer client = opensslClient(loopback, protocol, "-sigalgs", "ECDSA+SHA256:ed25519",
-                    "-servername", "b.example", "-verify_hostname", "b.example")) {
-                // Standard input stays open: only the server's refusal can end the client.
-                assertThat(client.awaitExit()).as(client.output()).isNotZero();
-                assertThat(client.output()).contains("alert handshake failure", "no peer certificate available");
-            }
-            assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> served.get(20, TimeUnit.SECONDS))
-                    .havingCause().isInstanceOfSatisfying(TlsException.class,
-                            (ex) -> assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.HANDSHAKE_FAILURE));
+        Loopback loopback = this.tls.loopback();
+        // Non-blocking, so that the server sends its whole last flight: in TLS 1.3 the alert follows a ServerHello.
+        CompletableFuture<Integer> served = loopback.serve(server, false,
+                (connection) -> Loopback.until(connection::handshake));
+        // The default EC certificate could serve these signature algorithms; b.example's RSA one cannot.
+        try (OpensslPeer client = opensslClient(loopback, protocol, "-sigalgs", "ECDSA+SHA256:ed25519",
+                "-servername", "b.example", "-verify_hostname", "b.example")) {
+            // Standard input stays open: only the server's refusal can end the client.
+            assertThat(client.awaitExit()).as(client.output()).isNotZero();
+            assertThat(client.output()).contains("alert handshake failure", "no peer certificate available");
         }
+        assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> served.get(20, TimeUnit.SECONDS))
+                .havingCause().isInstanceOfSatisfying(TlsException.class,
+                        (ex) -> assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.HANDSHAKE_FAILURE));
     }
 
     /**
