@@ -57,7 +57,7 @@ final class AlertSender {
      * Starts what ends a blocking transport that does not take what is sent within the close_notify timeout; the
      * caller cancels it when done. Null for a non-blocking transport, which takes what it takes at once.
      */
-    @Nullable ScheduledFuture<?> startWatchdog() {
+    private @Nullable ScheduledFuture<?> startWatchdog() {
         return this.transport.isBlocking() ? CloseWatchdog.schedule(this::abortTransportQuietly,
                 this.closeNotifyTimeout) : null;
     }
@@ -74,7 +74,7 @@ final class AlertSender {
     int sendCloseNotify() throws IOException {
         // CLOSED without our close_notify: the peer's ended a renegotiation, after which the engine has only a fatal
         // alert to send.
-        if (!this.status.closeNotifySent && this.status.state != HandshakeState.CLOSED) {
+        if (!this.status.closeNotifySent && this.status.state != ConnectionState.CLOSED) {
             if (!this.held.wrapHeld()) {
                 return TlsConnection.WANT_WRITE;
             }
@@ -91,39 +91,31 @@ final class AlertSender {
             this.status.closeNotifySent = true;
             this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "-> alert close_notify");
             this.events.publish(new TlsEvent.AlertSent(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-            this.status.state = this.status.closeNotifyReceived ? HandshakeState.CLOSED : HandshakeState.CLOSING;
+            this.status.state = this.status.closeNotifyReceived ? ConnectionState.CLOSED : ConnectionState.CLOSING;
         }
         return this.records.flushOutput() ? 0 : TlsConnection.WANT_WRITE;
     }
 
+    /** Answers the peer's close_notify with this side's, if the transport still takes it. */
     void answerCloseNotify() throws SSLException {
-        try {
-            sendCloseNotify();
-        }
-        catch (SSLException ex) {
-            throw ex;
-        }
-        catch (IOException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "close_notify answered but not sent: " + ex.getMessage());
-        }
+        BestEffortSend.run(this.events, "close_notify answered but not sent", () -> sendCloseNotify() == 0);
     }
 
     void closeTransportQuietly() {
-        try {
-            this.transport.close();
-        }
-        catch (IOException | RuntimeException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "closing the transport failed: " + ex.getMessage());
-        }
+        endTransportQuietly("closing the transport failed", this.transport::close);
     }
 
     /** Ends the transport from another thread than the driver's, which may be blocked in it: see Transport.abort. */
     void abortTransportQuietly() {
+        endTransportQuietly("aborting the transport failed", this.transport::abort);
+    }
+
+    private void endTransportQuietly(String failure, OrderlyClose.Step end) {
         try {
-            this.transport.abort();
+            end.run();
         }
         catch (IOException | RuntimeException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "aborting the transport failed: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, failure + ": " + ex.getMessage());
         }
     }
 
@@ -146,13 +138,22 @@ final class AlertSender {
         if (this.buffers.netOut.position() == 0) {
             return true;
         }
-        ScheduledFuture<?> watchdog = startWatchdog();
+        // The peer may be gone already: the failure being reported matters more than its alert.
+        return sendBounded("alert not sent", this.records::flushOutput);
+    }
+
+    /**
+     * Sends within the close_notify timeout on a blocking transport, which the watchdog ends when the peer does not
+     * take the bytes in time; any failure, the engine's too, goes to the debug listener only, as "{@code failure}:
+     * message", since the close or failure under way matters more than what it sends. Returns whether all of it left.
+     */
+    boolean sendBounded(String failure, BestEffortSend send) {
+        @Nullable ScheduledFuture<?> watchdog = startWatchdog();
         try {
-            return this.records.flushOutput();
+            return send.send();
         }
         catch (IOException | RuntimeException ex) {
-            // The peer may be gone already: the failure being reported matters more than its alert.
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "alert not sent: " + ex.getMessage());
+            this.events.debug(TlsDebugListener.LEVEL_ERROR, failure + ": " + ex.getMessage());
             return false;
         }
         finally {
@@ -169,7 +170,7 @@ final class AlertSender {
      * did not take it. A renegotiation gets none: JSSE would send a bare close_notify, which says that all went well.
      */
     @Nullable TlsAlert sendUserCanceled() {
-        if (this.status.state != HandshakeState.HANDSHAKING || this.engine.isOutboundDone()) {
+        if (this.status.state != ConnectionState.HANDSHAKING || this.engine.isOutboundDone()) {
             return null;
         }
         try {

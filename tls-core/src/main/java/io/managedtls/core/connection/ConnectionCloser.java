@@ -2,14 +2,11 @@ package io.managedtls.core.connection;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
 
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.ConnectionInfo;
 import io.managedtls.core.event.TlsEvent;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Closes a connection: ends a handshake the application gave up on, sends close_notify within its time, ends the
@@ -94,23 +91,12 @@ final class ConnectionCloser {
 
     /** Closes when no other operation runs. */
     void closeNow() {
-        if (this.status.handshaking()) {
+        if (this.status.state.isHandshaking()) {
             this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection "
                     + "during the handshake", this.alerts.sendUserCanceled(), null));
         }
-        if (this.status.state == HandshakeState.ESTABLISHED || this.status.state == HandshakeState.CLOSING) {
-            @Nullable ScheduledFuture<?> watchdog = this.alerts.startWatchdog();
-            try {
-                closeNotifyNow();
-            }
-            catch (TlsException | RuntimeException ex) {
-                this.events.debug(TlsDebugListener.LEVEL_ERROR, "close_notify not sent: " + ex.getMessage());
-            }
-            finally {
-                if (watchdog != null) {
-                    watchdog.cancel(false);
-                }
-            }
+        if (this.status.state == ConnectionState.ESTABLISHED || this.status.state == ConnectionState.CLOSING) {
+            this.alerts.sendBounded("close_notify not sent", () -> closeNotifyNow() == 0);
         }
         finishClose();
     }
@@ -118,8 +104,8 @@ final class ConnectionCloser {
     /** Ends the transport, the state and the events of a close; touches neither the engine nor the buffers. */
     private void finishClose() {
         this.alerts.closeTransportQuietly();
-        if (this.status.state != HandshakeState.FAILED) {
-            this.status.state = HandshakeState.CLOSED;
+        if (this.status.state != ConnectionState.FAILED) {
+            this.status.state = ConnectionState.CLOSED;
         }
         if (!this.status.closedEventSent) {
             this.status.closedEventSent = true;
@@ -145,7 +131,7 @@ final class ConnectionCloser {
             closeNow();
         }
         else if (deferred == OperationGate.DeferredClose.ABORT) {
-            if (this.status.handshaking()) {
+            if (this.status.state.isHandshaking()) {
                 // The transport ended already: no user_canceled left, so none is reported.
                 this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the "
                         + "connection during the handshake", null, null));

@@ -49,7 +49,7 @@ final class ConnectionFailures {
     }
 
     void checkNotFailed() throws TlsException {
-        if (this.status.failure != null || (this.status.state == HandshakeState.CLOSED
+        if (this.status.failure != null || (this.status.state == ConnectionState.CLOSED
                 && this.status.closedEventSent)) {
             throw closedOrFailed();
         }
@@ -72,10 +72,10 @@ final class ConnectionFailures {
         boolean refusedAfterCompletion = this.status.handshakeUnconfirmed
                 && failure.error() == TlsError.FATAL_ALERT_RECEIVED;
         this.status.handshakeUnconfirmed = false;
-        boolean handshaking = this.status.handshaking()
-                || this.status.state == HandshakeState.NEW || refusedAfterCompletion;
+        boolean handshaking = this.status.state.isHandshaking()
+                || this.status.state == ConnectionState.NEW || refusedAfterCompletion;
         this.status.failure = failure;
-        this.status.state = HandshakeState.FAILED;
+        this.status.state = ConnectionState.FAILED;
         if (FailureTranslation.findCause(failure, SSLException.class) != null) {
             this.alerts.flushAlert();
             TlsAlert alert = failure.alert().orElse(null);
@@ -124,8 +124,7 @@ final class ConnectionFailures {
         if (verification != null) {
             this.outcome.verificationFailed(verification.result());
             this.alerts.wrapAlert();
-            return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(),
-                    FailureTranslation.certificateAlert(verification.result()), ex);
+            return new TlsException(TlsError.CERT_VERIFY_FAILED, verification.getMessage(), verification.alert(), ex);
         }
         TlsAlert received = FailureTranslation.receivedAlert(message);
         if (received != null) {
@@ -143,7 +142,7 @@ final class ConnectionFailures {
         // The alert read off the wire when it was plaintext, else the one the exception tells of.
         TlsAlert sent = this.records.sentAlert();
         if (sent == null) {
-            sent = FailureTranslation.alertOfEngineFailure(ex, message, this.status.handshaking());
+            sent = FailureTranslation.alertOfEngineFailure(ex, message, this.status.state.isHandshaking());
         }
         if (message.contains("close_notify during handshake")) {
             // JSSE reports the peer's close_notify during a handshake only in its message (Alert.AlertConsumer),

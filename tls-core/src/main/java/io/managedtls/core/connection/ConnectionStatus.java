@@ -4,12 +4,12 @@ import io.managedtls.core.TlsException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a connection stands, shared by the parts that drive it on its one driving thread: the handshake state, the
+ * Where a connection stands, shared by the parts that drive it on its one driving thread: the connection state, the
  * close_notify of each side, the failure, and the application bytes received.
  */
 final class ConnectionStatus {
 
-    HandshakeState state = HandshakeState.NEW;
+    ConnectionState state = ConnectionState.NEW;
 
     /** Whether the handshake that runs is a renegotiation. */
     boolean renegotiating;
@@ -30,10 +30,5 @@ final class ConnectionStatus {
     @Nullable TlsException failure;
 
     long bytesIn;
-
-    /** Whether a first handshake or a renegotiation runs. */
-    boolean handshaking() {
-        return this.state == HandshakeState.HANDSHAKING || this.state == HandshakeState.RENEGOTIATING;
-    }
 
 }

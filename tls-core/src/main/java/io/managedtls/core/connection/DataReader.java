@@ -165,7 +165,7 @@ final class DataReader {
                 this.status.closeNotifyReceived = true;
                 this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify");
                 this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
-                this.status.state = this.status.closeNotifySent ? HandshakeState.CLOSED : HandshakeState.CLOSING;
+                this.status.state = this.status.closeNotifySent ? ConnectionState.CLOSED : ConnectionState.CLOSING;
                 // JSSE answers a TLS 1.2 close_notify with its own; send it so the peer sees a clean close, if its
                 // transport still takes it: a peer that closed its transport right after (as a close does) turns a
                 // clean end of stream into no failure.

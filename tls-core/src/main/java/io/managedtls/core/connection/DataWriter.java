@@ -59,7 +59,7 @@ final class DataWriter {
             throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " sent close_notify; "
                     + "it cannot send more data");
         }
-        if (this.status.state == HandshakeState.CLOSED) {
+        if (this.status.state == ConnectionState.CLOSED) {
             throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " was closed by the peer's "
                     + "close_notify; it cannot send more data");
         }

@@ -13,8 +13,6 @@ import javax.net.ssl.SSLProtocolException;
 import io.managedtls.core.TlsAlert;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.verify.VerifyFlag;
-import io.managedtls.core.verify.VerifyResult;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -126,26 +124,6 @@ final class FailureTranslation {
             case HANDSHAKE_FAILURE -> "The handshake failed: ";
             default -> "The TLS engine failed: ";
         };
-    }
-
-    static TlsAlert certificateAlert(VerifyResult result) {
-        // The alert JSSE sends for the reason the PeerVerifier gives it (sun.security.ssl.CertificateMessage).
-        if (result.has(VerifyFlag.REVOKED)) {
-            return TlsAlert.CERTIFICATE_REVOKED;
-        }
-        if (result.has(VerifyFlag.NOT_TRUSTED)) {
-            return TlsAlert.CERTIFICATE_UNKNOWN;
-        }
-        if (result.has(VerifyFlag.EXPIRED)) {
-            return TlsAlert.CERTIFICATE_EXPIRED;
-        }
-        if (result.has(VerifyFlag.FUTURE)) {
-            return TlsAlert.BAD_CERTIFICATE;
-        }
-        if (result.has(VerifyFlag.BAD_KEY)) {
-            return TlsAlert.UNSUPPORTED_CERTIFICATE;
-        }
-        return TlsAlert.CERTIFICATE_UNKNOWN;
     }
 
     static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {

@@ -95,11 +95,11 @@ final class HandshakeDriver {
     /** Runs the handshake, or goes on with it, as {@link TlsConnection#handshake()} does. */
     int run() throws TlsException {
         this.failures.checkNotFailed();
-        if (this.status.state == HandshakeState.NEW) {
+        if (this.status.state == ConnectionState.NEW) {
             start(false);
         }
-        if (this.status.state != HandshakeState.HANDSHAKING && this.status.state != HandshakeState.RENEGOTIATING) {
-            if (this.status.state == HandshakeState.ESTABLISHED) {
+        if (!this.status.state.isHandshaking()) {
+            if (this.status.state == ConnectionState.ESTABLISHED) {
                 return 0;
             }
             throw new TlsException(TlsError.BAD_INPUT_DATA, "Connection " + this.info + " is " + this.status.state);
@@ -122,8 +122,7 @@ final class HandshakeDriver {
     /** Runs the handshake when one is to start or runs, as a first read or write does; returns 0 when none does. */
     int runIfNeeded() throws TlsException {
         this.failures.checkNotFailed();
-        if (this.status.state == HandshakeState.NEW || this.status.state == HandshakeState.HANDSHAKING
-                || this.status.state == HandshakeState.RENEGOTIATING) {
+        if (this.status.state == ConnectionState.NEW || this.status.state.isHandshaking()) {
             return run();
         }
         return 0;
@@ -135,7 +134,7 @@ final class HandshakeDriver {
         this.status.renegotiating = renegotiation;
         this.outcome.handshakeStarted(renegotiation);
         this.status.handshakeUnconfirmed = false;
-        this.status.state = renegotiation ? HandshakeState.RENEGOTIATING : HandshakeState.HANDSHAKING;
+        this.status.state = renegotiation ? ConnectionState.RENEGOTIATING : ConnectionState.HANDSHAKING;
         this.events.debug(TlsDebugListener.LEVEL_STATE, renegotiation ? "renegotiation started" : "handshake started");
         this.events.publish(new TlsEvent.HandshakeStarted(this.info, started, renegotiation));
         try {
@@ -187,7 +186,7 @@ final class HandshakeDriver {
                 }
                 case NEED_TASK -> {
                     // Only within a handshake: after one, a wrap of nothing is no mere question to the engine.
-                    if (!this.tasks.run(this.status.handshaking())) {
+                    if (!this.tasks.run(this.status.state.isHandshaking())) {
                         return TlsConnection.ASYNC_IN_PROGRESS;
                     }
                 }
@@ -272,7 +271,7 @@ final class HandshakeDriver {
         this.status.closeNotifyReceived = true;
         this.records.inboundClosed();
         this.status.renegotiating = false;
-        this.status.state = HandshakeState.CLOSED;
+        this.status.state = ConnectionState.CLOSED;
         resetReadTimeout();
         this.events.debug(TlsDebugListener.LEVEL_MESSAGE, "<- alert close_notify during the renegotiation");
         this.events.publish(new TlsEvent.AlertReceived(this.info, Instant.now(), TlsAlert.CLOSE_NOTIFY, false));
@@ -285,7 +284,7 @@ final class HandshakeDriver {
         this.outcome.established(this.connection, established, this.status.renegotiating);
         this.status.handshakeUnconfirmed = !this.status.renegotiating && this.config.role() == TlsRole.CLIENT
                 && "TLSv1.3".equals(established.getProtocol());
-        this.status.state = HandshakeState.ESTABLISHED;
+        this.status.state = ConnectionState.ESTABLISHED;
         this.status.renegotiating = false;
         if (this.config.renegotiation() != RenegotiationPolicy.ENABLED
                 && "TLSv1.2".equals(established.getProtocol())) {
@@ -352,7 +351,7 @@ final class HandshakeDriver {
         if (handshake < 0) {
             return handshake;
         }
-        if (this.status.state == HandshakeState.RENEGOTIATING) {
+        if (this.status.state == ConnectionState.RENEGOTIATING) {
             return run();
         }
         if (this.config.renegotiation() != RenegotiationPolicy.ENABLED) {
@@ -386,7 +385,7 @@ final class HandshakeDriver {
      * is wrapped between handshakes only. Returns 0 when none runs any more, or the handshake's want code.
      */
     int finishRenegotiationBeforeHeld() throws TlsException {
-        if (this.held.bytes() > 0 && this.status.state == HandshakeState.RENEGOTIATING) {
+        if (this.held.bytes() > 0 && this.status.state == ConnectionState.RENEGOTIATING) {
             int result = run();
             if (result == TlsConnection.END_OF_STREAM) {
                 // The peer closed instead of finishing it: the held data can never leave.

@@ -8,7 +8,6 @@ import javax.net.ssl.SSLException;
 
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
-import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.ConnectionInfo;
 
 /**
@@ -137,8 +136,8 @@ final class HeldWrites {
      * be, for want of room or because a renegotiation runs.
      */
     boolean wrapHeld() throws IOException {
-        HandshakeState state = this.status.state;
-        if (this.held.position() > 0 && (state == HandshakeState.ESTABLISHED || state == HandshakeState.CLOSING)) {
+        ConnectionState state = this.status.state;
+        if (this.held.position() > 0 && (state == ConnectionState.ESTABLISHED || state == ConnectionState.CLOSING)) {
             wrap(RecordLayer.EMPTY, false);
         }
         return this.held.position() == 0;
@@ -159,15 +158,7 @@ final class HeldWrites {
      * still find the peer's last data and close_notify.
      */
     void sendBeforeReading() throws SSLException {
-        try {
-            send();
-        }
-        catch (SSLException ex) {
-            throw ex;
-        }
-        catch (IOException ex) {
-            this.events.debug(TlsDebugListener.LEVEL_ERROR, "sending before a read failed: " + ex.getMessage());
-        }
+        BestEffortSend.run(this.events, "sending before a read failed", this::send);
     }
 
     /** Drops held data that can no longer be sent, wiping it. */

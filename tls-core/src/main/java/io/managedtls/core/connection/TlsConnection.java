@@ -410,7 +410,7 @@ public final class TlsConnection implements Closeable {
      * Returns where the connection stands.
      * @return the state
      */
-    public HandshakeState state() {
+    public ConnectionState state() {
         return this.status.state;
     }
 
@@ -423,7 +423,7 @@ public final class TlsConnection implements Closeable {
      * handshake starts, and once it has ended
      */
     public @Nullable Instant handshakeDeadline() {
-        return this.status.handshaking() ? this.clock.deadline() : null;
+        return this.status.state.isHandshaking() ? this.clock.deadline() : null;
     }
 
     /**

@@ -3,6 +3,8 @@ package io.managedtls.core.verify;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 
+import io.managedtls.core.TlsAlert;
+
 /**
  * Thrown by the {@link PeerVerifier} into JSSE when a peer's chain fails verification with peer authentication
  * {@code REQUIRED}; it carries the {@link VerifyResult} so that the failure can be reported flag by flag.
@@ -32,6 +34,15 @@ public class CertificateVerificationException extends CertificateException {
      */
     public VerifyResult result() {
         return this.result;
+    }
+
+    /**
+     * Returns the alert JSSE sends for this failure: the one its highest-priority flag selects, as the
+     * {@link PeerVerifier} chooses the reason of the cause.
+     * @return the alert
+     */
+    public TlsAlert alert() {
+        return FailureAlert.of(this.result).alert();
     }
 
 }

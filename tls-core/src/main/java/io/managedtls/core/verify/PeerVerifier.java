@@ -281,7 +281,7 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
                     : "(none)";
             String message = "Peer certificate " + subject + " failed verification: " + result.flags();
             throw new CertificateVerificationException(message, result,
-                    new CertPathValidatorException(message, null, null, -1, alertReason(result)));
+                    new CertPathValidatorException(message, null, null, -1, FailureAlert.of(result).reason()));
         }
     }
 
@@ -505,29 +505,6 @@ public final class PeerVerifier extends X509ExtendedTrustManager {
         catch (CertificateParsingException ex) {
             flags.add(VerifyFlag.EXT_KEY_USAGE);
         }
-    }
-
-    private static Reason alertReason(VerifyResult result) {
-        // JSSE chooses the alert it sends from the reason of the CertPathValidatorException behind the failure.
-        if (result.has(VerifyFlag.REVOKED)) {
-            return BasicReason.REVOKED;
-        }
-        if (result.has(VerifyFlag.NOT_TRUSTED)) {
-            return PKIXReason.NO_TRUST_ANCHOR;
-        }
-        if (result.has(VerifyFlag.EXPIRED)) {
-            return BasicReason.EXPIRED;
-        }
-        if (result.has(VerifyFlag.FUTURE)) {
-            return BasicReason.NOT_YET_VALID;
-        }
-        if (result.has(VerifyFlag.BAD_KEY)) {
-            return BasicReason.ALGORITHM_CONSTRAINED;
-        }
-        if (result.has(VerifyFlag.CRL_EXPIRED)) {
-            return BasicReason.UNDETERMINED_REVOCATION_STATUS;
-        }
-        return BasicReason.UNSPECIFIED;
     }
 
     private static X509ExtendedTrustManager jdkDefaultTrustManager() {

@@ -35,6 +35,7 @@ import io.managedtls.core.stats.StatisticsSnapshot;
 import io.managedtls.core.stats.TlsStatistics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -64,6 +65,9 @@ class AlertDeliveryTests {
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
     private static final int CONTENT_TYPE_ALERT = 21;
+
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
 
     // ---------------------------------------------------------------- issue 11, point 5
 
@@ -150,14 +154,13 @@ class AlertDeliveryTests {
         byte[] input = Arrays.copyOf(hello, hello.length + finished.length);
         System.arraycopy(finished, 0, input, hello.length, finished.length);
         TlsContext server = Loopback.context(serverConfig(new CopyOnWriteArrayList<>()).protocols("TLSv1.2"));
-        try (Loopback loopback = new Loopback()) {
-            Verdict verdict = sendRaw(loopback, server, blocking, input);
-            assertThat(verdict.failure().error()).isEqualTo(TlsError.UNEXPECTED_MESSAGE);
-            assertThat(verdict.flightRecords()).as("handshake records before the alert").isPositive();
-            assertThat(verdict.alerts()).containsExactly(new WireAlert(TlsAlert.UNEXPECTED_MESSAGE, true));
-            assertThat(verdict.failure().alert()).contains(TlsAlert.UNEXPECTED_MESSAGE);
-            assertThat(verdict.elapsed()).isLessThan(ONE_SECOND);
-        }
+        Loopback loopback = this.tls.loopback();
+        Verdict verdict = sendRaw(loopback, server, blocking, input);
+        assertThat(verdict.failure().error()).isEqualTo(TlsError.UNEXPECTED_MESSAGE);
+        assertThat(verdict.flightRecords()).as("handshake records before the alert").isPositive();
+        assertThat(verdict.alerts()).containsExactly(new WireAlert(TlsAlert.UNEXPECTED_MESSAGE, true));
+        assertThat(verdict.failure().alert()).contains(TlsAlert.UNEXPECTED_MESSAGE);
+        assertThat(verdict.elapsed()).isLessThan(ONE_SECOND);
     }
 
     // ---------------------------------------------------------------- issue 11, point 9
@@ -171,40 +174,39 @@ class AlertDeliveryTests {
                 .trustMaterial(Loopback.CA.trustMaterial()));
         List<TlsEvent> events = new CopyOnWriteArrayList<>();
         TlsContext client = Loopback.context(Loopback.client().keyMaterial(stranger).eventListener(events::add));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Throwable> served = loopback.serve(server, true,
-                    (connection) -> catchThrowable(connection::handshake));
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                // TLS 1.3: the client's handshake ends with its own Finished, before the server judged it.
-                assertThat(connection.handshake()).isZero();
-                assertThat(connection.protocol()).isEqualTo("TLSv1.3");
-                TlsException serverFailure = (TlsException) served.get(20, TimeUnit.SECONDS);
-                assertThat(serverFailure.error()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
-                TlsAlert refusal = serverFailure.alert().orElseThrow();
-                Throwable readFailure = catchThrowable(() -> connection.read(ByteBuffer.allocate(8)));
-                assertThat(readFailure).isInstanceOfSatisfying(TlsException.class, (ex) -> {
-                    assertThat(ex.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
-                    assertThat(ex.alert()).contains(refusal);
-                });
-                assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
-                assertThat(events).filteredOn(TlsEvent.HandshakeFailed.class::isInstance).singleElement()
-                        .isInstanceOfSatisfying(TlsEvent.HandshakeFailed.class, (failed) -> {
-                            assertThat(failed.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
-                            assertThat(failed.alert()).isEqualTo(refusal);
-                            assertThat(failed.reportedCompleted()).isTrue();
-                            assertThat(failed.verifyFlags()).isEmpty();
-                        });
-                StatisticsSnapshot stats = client.statistics().snapshot();
-                assertThat(stats.handshakesStarted()).isEqualTo(1);
-                assertThat(stats.handshakesCompleted()).isZero();
-                assertThat(stats.handshakesFailed()).isEqualTo(1);
-                assertThat(stats.completedByKind()).isEmpty();
-                assertThat(stats.protocols()).isEmpty();
-                assertThat(stats.cipherSuites()).isEmpty();
-                assertThat(stats.failuresByReason()).containsOnlyKeys("alert-received:" + refusal.rfcName());
-                assertThat(stats.alertsReceived()).containsOnlyKeys(refusal.rfcName());
-                assertThat(stats.connectionsOpen()).isZero();
-            }
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Throwable> served = loopback.serve(server, true,
+                (connection) -> catchThrowable(connection::handshake));
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            // TLS 1.3: the client's handshake ends with its own Finished, before the server judged it.
+            assertThat(connection.handshake()).isZero();
+            assertThat(connection.protocol()).isEqualTo("TLSv1.3");
+            TlsException serverFailure = (TlsException) served.get(20, TimeUnit.SECONDS);
+            assertThat(serverFailure.error()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
+            TlsAlert refusal = serverFailure.alert().orElseThrow();
+            Throwable readFailure = catchThrowable(() -> connection.read(ByteBuffer.allocate(8)));
+            assertThat(readFailure).isInstanceOfSatisfying(TlsException.class, (ex) -> {
+                assertThat(ex.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
+                assertThat(ex.alert()).contains(refusal);
+            });
+            assertThat(connection.state()).isEqualTo(ConnectionState.FAILED);
+            assertThat(events).filteredOn(TlsEvent.HandshakeFailed.class::isInstance).singleElement()
+                    .isInstanceOfSatisfying(TlsEvent.HandshakeFailed.class, (failed) -> {
+                        assertThat(failed.error()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
+                        assertThat(failed.alert()).isEqualTo(refusal);
+                        assertThat(failed.reportedCompleted()).isTrue();
+                        assertThat(failed.verifyFlags()).isEmpty();
+                    });
+            StatisticsSnapshot stats = client.statistics().snapshot();
+            assertThat(stats.handshakesStarted()).isEqualTo(1);
+            assertThat(stats.handshakesCompleted()).isZero();
+            assertThat(stats.handshakesFailed()).isEqualTo(1);
+            assertThat(stats.completedByKind()).isEmpty();
+            assertThat(stats.protocols()).isEmpty();
+            assertThat(stats.cipherSuites()).isEmpty();
+            assertThat(stats.failuresByReason()).containsOnlyKeys("alert-received:" + refusal.rfcName());
+            assertThat(stats.alertsReceived()).containsOnlyKeys(refusal.rfcName());
+            assertThat(stats.connectionsOpen()).isZero();
         }
     }
 

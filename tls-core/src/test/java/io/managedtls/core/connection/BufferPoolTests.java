@@ -30,6 +30,7 @@ import io.managedtls.core.event.TlsEvent;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
@@ -41,6 +42,9 @@ class BufferPoolTests {
 
     /** Part of the secrets the tests send, looked for in pooled buffers. */
     private static final byte[] MARKER = "must not outlive".getBytes(StandardCharsets.UTF_8);
+
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
 
     @Test
     void buffersComeInWholeKibibytesAndGoBackCleared() {
@@ -131,7 +135,7 @@ class BufferPoolTests {
         assertThatExceptionOfType(TlsException.class).isThrownBy(clientSide::flush)
                 .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.BAD_INPUT_DATA));
         clientSide.close();
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.CLOSED);
         assertThat(clientSide.buffersReleased()).isTrue();
     }
 
@@ -172,7 +176,7 @@ class BufferPoolTests {
         assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(Integer.MIN_VALUE);
         // The read ended in a failure of its transport, and finished the close on its own thread.
         assertThat(clientSide.buffersReleased()).isTrue();
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.FAILED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.FAILED);
         assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).hasSize(1);
         serverSide.close();
     }
@@ -182,30 +186,29 @@ class BufferPoolTests {
         TlsContext server = Loopback.context(Loopback.server());
         List<TlsEvent> events = new CopyOnWriteArrayList<>();
         TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
-        try (Loopback loopback = new Loopback()) {
-            CountDownLatch clientDone = new CountDownLatch(1);
-            CompletableFuture<HandshakeState> served = serveIdle(loopback, server, clientDone);
-            WatchedReads transport = new WatchedReads(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
-                    loopback.port())));
-            TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
-            connection.handshake();
-            transport.armed = true;
-            CompletableFuture<TlsException> read = CompletableFuture.supplyAsync(() -> failureOfARead(connection));
-            // The reader is inside the socket's read, which nothing will answer.
-            assertThat(transport.entered.await(10, TimeUnit.SECONDS)).isTrue();
-            connection.close();
-            TlsException failure = read.get(10, TimeUnit.SECONDS);
-            assertThat(failure).isNotNull();
-            assertThat(failure.error()).isIn(TlsError.TRANSPORT_ERROR, TlsError.CONN_EOF);
-            assertThat(connection.buffersReleased()).isTrue();
-            assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
-            assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).hasSize(1);
-            // Nothing starts after a close: reads fail, close_notify is not attempted.
-            assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(1)));
-            assertThat(connection.closeNotify()).isZero();
-            clientDone.countDown();
-            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(HandshakeState.ESTABLISHED);
-        }
+        Loopback loopback = this.tls.loopback();
+        CountDownLatch clientDone = new CountDownLatch(1);
+        CompletableFuture<ConnectionState> served = serveIdle(loopback, server, clientDone);
+        WatchedReads transport = new WatchedReads(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
+                loopback.port())));
+        TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
+        connection.handshake();
+        transport.armed = true;
+        CompletableFuture<TlsException> read = CompletableFuture.supplyAsync(() -> failureOfARead(connection));
+        // The reader is inside the socket's read, which nothing will answer.
+        assertThat(transport.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        connection.close();
+        TlsException failure = read.get(10, TimeUnit.SECONDS);
+        assertThat(failure).isNotNull();
+        assertThat(failure.error()).isIn(TlsError.TRANSPORT_ERROR, TlsError.CONN_EOF);
+        assertThat(connection.buffersReleased()).isTrue();
+        assertThat(connection.state()).isEqualTo(ConnectionState.FAILED);
+        assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).hasSize(1);
+        // Nothing starts after a close: reads fail, close_notify is not attempted.
+        assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(1)));
+        assertThat(connection.closeNotify()).isZero();
+        clientDone.countDown();
+        assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(ConnectionState.ESTABLISHED);
     }
 
     @Test
@@ -213,31 +216,30 @@ class BufferPoolTests {
         // TLS 1.2: no ticket follows the handshake, so the first read after it waits.
         TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.2"));
         TlsContext client = Loopback.context(Loopback.client());
-        try (Loopback loopback = new Loopback()) {
-            CountDownLatch clientDone = new CountDownLatch(1);
-            CompletableFuture<HandshakeState> served = serveIdle(loopback, server, clientDone);
-            ReadLockedClose transport = new ReadLockedClose(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
-                    loopback.port())));
-            TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
-            connection.handshake();
-            transport.armed = true;
-            ExecutorService threads = Executors.newFixedThreadPool(2);
-            try {
-                Future<TlsException> read = threads.submit(() -> failureOfARead(connection));
-                assertThat(transport.reading.await(10, TimeUnit.SECONDS)).isTrue();
-                // An orderly close of this transport waits for the read, as a socket's input drain waits for its
-                // read lock: a close from another thread must end the transport without it.
-                Future<?> closed = threads.submit(connection::close);
-                closed.get(5, TimeUnit.SECONDS);
-                assertThat(read.get(5, TimeUnit.SECONDS)).isNotNull();
-                assertThat(connection.buffersReleased()).isTrue();
-            }
-            finally {
-                clientDone.countDown();
-                threads.shutdownNow();
-            }
-            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(HandshakeState.ESTABLISHED);
+        Loopback loopback = this.tls.loopback();
+        CountDownLatch clientDone = new CountDownLatch(1);
+        CompletableFuture<ConnectionState> served = serveIdle(loopback, server, clientDone);
+        ReadLockedClose transport = new ReadLockedClose(Transport.of(new Socket(InetAddress.getLoopbackAddress(),
+                loopback.port())));
+        TlsConnection connection = client.newConnection(transport, "localhost", loopback.port());
+        connection.handshake();
+        transport.armed = true;
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<TlsException> read = threads.submit(() -> failureOfARead(connection));
+            assertThat(transport.reading.await(10, TimeUnit.SECONDS)).isTrue();
+            // An orderly close of this transport waits for the read, as a socket's input drain waits for its
+            // read lock: a close from another thread must end the transport without it.
+            Future<?> closed = threads.submit(connection::close);
+            closed.get(5, TimeUnit.SECONDS);
+            assertThat(read.get(5, TimeUnit.SECONDS)).isNotNull();
+            assertThat(connection.buffersReleased()).isTrue();
         }
+        finally {
+            clientDone.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(ConnectionState.ESTABLISHED);
     }
 
     @Test
@@ -303,7 +305,7 @@ class BufferPoolTests {
         self.set(clientSide);
         TlsConnection serverSide = server.newConnection(pair[1]);
         Loopback.handshakeInOneThread(clientSide, serverSide);
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.CLOSED);
         assertThat(clientSide.buffersReleased()).isTrue();
         assertThat(events).filteredOn(TlsEvent.AlertSent.class::isInstance)
                 .extracting((event) -> ((TlsEvent.AlertSent) event).alert()).containsExactly(TlsAlert.CLOSE_NOTIFY);
@@ -426,7 +428,7 @@ class BufferPoolTests {
     }
 
     /** Serves one connection that shakes hands and then neither reads nor writes until the latch opens. */
-    private static CompletableFuture<HandshakeState> serveIdle(Loopback loopback, TlsContext server,
+    private static CompletableFuture<ConnectionState> serveIdle(Loopback loopback, TlsContext server,
             CountDownLatch done) {
         return loopback.serve(server, true, (connection) -> {
             connection.handshake();
@@ -436,8 +438,8 @@ class BufferPoolTests {
     }
 
     /** Returns a client and a server connection over an in-memory pair, their handshakes done. */
-    private static TlsConnection[] shookHands(TlsConfig.Builder serverConfig) throws Exception {
-        Loopback.InMemory connected = Loopback.inMemory(serverConfig);
+    private TlsConnection[] shookHands(TlsConfig.Builder serverConfig) throws Exception {
+        TlsFixture.InMemory connected = this.tls.inMemory(serverConfig);
         return new TlsConnection[] { connected.client(), connected.server() };
     }
 

@@ -23,6 +23,7 @@ import io.managedtls.core.stats.StatisticsSnapshot;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,17 +35,19 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 @Timeout(60)
 class ConnectionEdgeCaseTests {
 
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
+
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
     void responseCutOffAfterOurOwnCloseNotifyIsReportedAsTruncation(String protocol) throws Exception {
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection client = Loopback.context(Loopback.client()).newConnection(pair[0], "localhost", 443);
-        TlsConnection server = Loopback.context(Loopback.server().protocols(protocol)).newConnection(pair[1]);
-        Loopback.handshakeInOneThread(client, server);
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.server().protocols(protocol));
+        TlsConnection client = ends.client();
+        TlsConnection server = ends.server();
         client.closeNotify();
         server.write(ByteBuffer.wrap("first half".getBytes(StandardCharsets.UTF_8)));
         // The stream is cut without the server's close_notify.
-        pair[1].close();
+        ends.ends()[1].close();
         ByteBuffer received = ByteBuffer.allocate(100);
         assertThat(Loopback.until(() -> client.read(received))).isEqualTo(10);
         assertThatExceptionOfType(TlsException.class).isThrownBy(() -> Loopback.until(() -> client.read(received)))
@@ -53,10 +56,10 @@ class ConnectionEdgeCaseTests {
 
     @Test
     void nonBlockingPeersThatBothWriteUntilFullStillReadEachOther() throws Exception {
-        MemoryTransport[] pair = MemoryTransport.pair(false, 32 * 1024);
-        TlsConnection client = Loopback.context(Loopback.client()).newConnection(pair[0], "localhost", 443);
-        TlsConnection server = Loopback.context(Loopback.server()).newConnection(pair[1]);
-        Loopback.handshakeInOneThread(client, server);
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.context(Loopback.server()),
+                Loopback.context(Loopback.client()), MemoryTransport.pair(false, 32 * 1024));
+        TlsConnection client = ends.client();
+        TlsConnection server = ends.server();
         client.read(ByteBuffer.allocate(1));
         ByteBuffer fromClient = ByteBuffer.allocate(1 << 20);
         ByteBuffer fromServer = ByteBuffer.allocate(1 << 20);
@@ -110,7 +113,7 @@ class ConnectionEdgeCaseTests {
             long start = System.nanoTime();
             client.close();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(client.state()).isIn(HandshakeState.CLOSED, HandshakeState.FAILED);
+            assertThat(client.state()).isIn(ConnectionState.CLOSED, ConnectionState.FAILED);
             return took;
         }
         finally {
@@ -156,51 +159,49 @@ class ConnectionEdgeCaseTests {
     void blockingCloseThatFinishedLeavesNoWatchdogTaskBehind() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
         TlsContext client = Loopback.context(Loopback.client());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Integer> served = loopback.serve(server, true, (connection) -> {
-                Io.readToEnd(connection);
-                return 0;
-            });
-            TlsConnection connection = loopback.connect(client, true);
-            connection.handshake();
-            connection.close();
-            served.get(10, TimeUnit.SECONDS);
-            // The watchdog would have ended the transports 3 seconds on; a close that finished drops its task at
-            // once (the server's close may still be finishing on its thread: a second at most).
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            while (CloseWatchdog.pendingTasks() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(CloseWatchdog.pendingTasks()).isZero();
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Integer> served = loopback.serve(server, true, (connection) -> {
+            Io.readToEnd(connection);
+            return 0;
+        });
+        TlsConnection connection = loopback.connect(client, true);
+        connection.handshake();
+        connection.close();
+        served.get(10, TimeUnit.SECONDS);
+        // The watchdog would have ended the transports 3 seconds on; a close that finished drops its task at
+        // once (the server's close may still be finishing on its thread: a second at most).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (CloseWatchdog.pendingTasks() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
+        assertThat(CloseWatchdog.pendingTasks()).isZero();
     }
 
     @Test
     void applicationReadTimeoutIsKeptAndLosesNothing() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
         TlsContext client = Loopback.context(Loopback.client());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Object> served = loopback.serve(server, true, (connection) -> {
-                connection.handshake();
-                Thread.sleep(1200);
-                Io.writeAll(connection, "late");
-                return Io.readToEnd(connection).length;
-            });
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
-            socket.setSoTimeout(400);
-            try (TlsConnection connection = client.newConnection(Transport.of(socket), "localhost", loopback.port())) {
-                connection.handshake();
-                assertThat(socket.getSoTimeout()).isEqualTo(400);
-                assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(4)))
-                        .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.TIMEOUT))
-                        .withMessageContaining("read timeout of 400 ms");
-                assertThat(connection.state()).isEqualTo(HandshakeState.ESTABLISHED);
-                socket.setSoTimeout(5000);
-                assertThat(Io.readText(connection, 4)).isEqualTo("late");
-                connection.closeNotify();
-            }
-            assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo(0);
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Object> served = loopback.serve(server, true, (connection) -> {
+            connection.handshake();
+            Thread.sleep(1200);
+            Io.writeAll(connection, "late");
+            return Io.readToEnd(connection).length;
+        });
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
+        socket.setSoTimeout(400);
+        try (TlsConnection connection = client.newConnection(Transport.of(socket), "localhost", loopback.port())) {
+            connection.handshake();
+            assertThat(socket.getSoTimeout()).isEqualTo(400);
+            assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(4)))
+                    .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.TIMEOUT))
+                    .withMessageContaining("read timeout of 400 ms");
+            assertThat(connection.state()).isEqualTo(ConnectionState.ESTABLISHED);
+            socket.setSoTimeout(5000);
+            assertThat(Io.readText(connection, 4)).isEqualTo("late");
+            connection.closeNotify();
         }
+        assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo(0);
     }
 
     @Test
@@ -230,12 +231,11 @@ class ConnectionEdgeCaseTests {
     void clientWithoutSessionCacheNeverResumes(String protocol) throws Exception {
         TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
         TlsContext client = Loopback.context(Loopback.client().sessionCacheSize(0));
-        try (Loopback loopback = new Loopback()) {
-            loopback.exchange(server, client);
-            TlsConnection[] second = loopback.exchange(server, client);
-            assertThat(second[0].handshakeKinds()).containsExactly(HandshakeKind.FULL);
-            assertThat(second[1].handshakeKinds()).containsExactly(HandshakeKind.FULL);
-        }
+        Loopback loopback = this.tls.loopback();
+        loopback.exchange(server, client);
+        TlsConnection[] second = loopback.exchange(server, client);
+        assertThat(second[0].handshakeKinds()).containsExactly(HandshakeKind.FULL);
+        assertThat(second[1].handshakeKinds()).containsExactly(HandshakeKind.FULL);
     }
 
     @Test

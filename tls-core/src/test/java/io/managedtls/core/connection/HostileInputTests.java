@@ -259,7 +259,7 @@ class HostileInputTests {
             for (int i = 0; i < 50; i++) {
                 Outcome outcome = hostile(loopback, server, false, inputs.get(i % inputs.size()), true);
                 assertThat(outcome.failure()).as("connection %d", i).isInstanceOf(TlsException.class);
-                assertThat(outcome.state()).as("connection %d", i).isEqualTo(HandshakeState.FAILED);
+                assertThat(outcome.state()).as("connection %d", i).isEqualTo(ConnectionState.FAILED);
             }
             assertStillServes(loopback, server, false);
         }
@@ -325,7 +325,7 @@ class HostileInputTests {
     /** Runs the handshake, which must fail, then tries to use the failed connection; catches everything. */
     private static Outcome failingHandshake(TlsConnection connection) {
         Throwable failure = catchThrowable(() -> Loopback.until(connection::handshake));
-        HandshakeState state = connection.state();
+        ConnectionState state = connection.state();
         if (failure == null) {
             return new Outcome(connection.info(), null, state, null, null);
         }
@@ -352,7 +352,7 @@ class HostileInputTests {
         assertThat(outcome.failure()).as("how the handshake ended").isInstanceOf(TlsException.class);
         TlsException failure = (TlsException) outcome.failure();
         assertThat(failure.error()).as("error of %s", failure).isIn(allowed);
-        assertThat(outcome.state()).isEqualTo(HandshakeState.FAILED);
+        assertThat(outcome.state()).isEqualTo(ConnectionState.FAILED);
         assertThat(outcome.readFailure()).as("read after the failure").isInstanceOfSatisfying(TlsException.class,
                 (ex) -> assertThat(ex.error()).isEqualTo(failure.error()));
         assertThat(outcome.writeFailure()).as("write after the failure").isInstanceOfSatisfying(TlsException.class,
@@ -403,7 +403,7 @@ class HostileInputTests {
     }
 
     /** How a server connection ended: its handshake's failure, its state then, and what reading and writing did. */
-    private record Outcome(ConnectionInfo connection, @Nullable Throwable failure, HandshakeState state,
+    private record Outcome(ConnectionInfo connection, @Nullable Throwable failure, ConnectionState state,
             @Nullable Throwable readFailure, @Nullable Throwable writeFailure) {
     }
 

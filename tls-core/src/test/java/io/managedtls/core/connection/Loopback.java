@@ -117,24 +117,6 @@ public final class Loopback implements AutoCloseable {
         return this.serverChannel.socket();
     }
 
-    /**
-     * Connects a client and a server connection of the test's contexts over a non-blocking in-memory pair and runs
-     * both handshakes from this thread.
-     */
-    public static InMemory inMemory(TlsConfig.Builder serverConfig) throws Exception {
-        TlsContext server = context(serverConfig);
-        TlsContext client = context(client());
-        MemoryTransport[] ends = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(ends[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(ends[1]);
-        handshakeInOneThread(clientSide, serverSide);
-        return new InMemory(clientSide, serverSide, ends);
-    }
-
-    /** Two connections over an in-memory pair: the client's end is {@code ends[0]}, the server's {@code ends[1]}. */
-    public record InMemory(TlsConnection client, TlsConnection server, MemoryTransport[] ends) {
-    }
-
     /** Drives the handshakes of two non-blocking connections from one thread until both complete. */
     public static void handshakeInOneThread(TlsConnection client, TlsConnection server) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -18,6 +18,7 @@ import io.managedtls.core.config.RenegotiationPolicy;
 import io.managedtls.core.event.HandshakeKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class MoreFollowsWriteTests {
 
     private static final int SIXTEEN_KIB = 16 * 1024;
+
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
 
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
@@ -73,60 +77,58 @@ class MoreFollowsWriteTests {
         TlsContext client = Loopback.context(Loopback.client());
         Random random = new Random(protocol.hashCode());
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<byte[]> served = loopback.serve(server, true, Io::readToEnd);
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                for (int i = 0; i < 300; i++) {
-                    int size = switch (i % 5) {
-                        case 0 -> 1 + random.nextInt(20);
-                        case 1 -> SIXTEEN_KIB;
-                        case 2 -> 16367 + random.nextInt(40) - 20;
-                        default -> random.nextInt(50_000);
-                    };
-                    byte[] chunk = randomBytes(size, i);
-                    ByteBuffer source = ByteBuffer.wrap(chunk);
-                    while (source.hasRemaining()) {
-                        assertThat(connection.write(source, random.nextInt(4) != 0)).isPositive();
-                    }
-                    sent.write(chunk);
-                    if (i % 37 == 0) {
-                        assertThat(connection.flush()).isZero();
-                    }
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<byte[]> served = loopback.serve(server, true, Io::readToEnd);
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            for (int i = 0; i < 300; i++) {
+                int size = switch (i % 5) {
+                    case 0 -> 1 + random.nextInt(20);
+                    case 1 -> SIXTEEN_KIB;
+                    case 2 -> 16367 + random.nextInt(40) - 20;
+                    default -> random.nextInt(50_000);
+                };
+                byte[] chunk = randomBytes(size, i);
+                ByteBuffer source = ByteBuffer.wrap(chunk);
+                while (source.hasRemaining()) {
+                    assertThat(connection.write(source, random.nextInt(4) != 0)).isPositive();
                 }
-                // The last write says more follows: the close sends it, then close_notify.
-                connection.write(ByteBuffer.wrap("the end".getBytes(StandardCharsets.UTF_8)), true);
-                sent.write("the end".getBytes(StandardCharsets.UTF_8));
+                sent.write(chunk);
+                if (i % 37 == 0) {
+                    assertThat(connection.flush()).isZero();
+                }
             }
-            assertThat(served.get(30, TimeUnit.SECONDS)).isEqualTo(sent.toByteArray());
+            // The last write says more follows: the close sends it, then close_notify.
+            connection.write(ByteBuffer.wrap("the end".getBytes(StandardCharsets.UTF_8)), true);
+            sent.write("the end".getBytes(StandardCharsets.UTF_8));
         }
+        assertThat(served.get(30, TimeUnit.SECONDS)).isEqualTo(sent.toByteArray());
     }
 
     @Test
     void aReadSendsWhatWasHeldBackBeforeItWaits() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
         TlsContext client = Loopback.context(Loopback.client());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<String> served = loopback.serve(server, true, (connection) -> {
-                String request = Io.readText(connection, 7);
-                Io.writeAll(connection, "answer");
-                return request;
-            });
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
-            // Were the request still held, both ends would wait for each other: the timeout ends the wait.
-            socket.setSoTimeout(5000);
-            try (TlsConnection connection = client.newConnection(Transport.of(socket), "localhost", loopback.port())) {
-                assertThat(connection.handshake()).isZero();
-                assertThat(connection.write(ByteBuffer.wrap("request".getBytes(StandardCharsets.UTF_8)), true))
-                        .isEqualTo(7);
-                assertThat(Io.readText(connection, 6)).isEqualTo("answer");
-            }
-            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo("request");
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<String> served = loopback.serve(server, true, (connection) -> {
+            String request = Io.readText(connection, 7);
+            Io.writeAll(connection, "answer");
+            return request;
+        });
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
+        // Were the request still held, both ends would wait for each other: the timeout ends the wait.
+        socket.setSoTimeout(5000);
+        try (TlsConnection connection = client.newConnection(Transport.of(socket), "localhost", loopback.port())) {
+            assertThat(connection.handshake()).isZero();
+            assertThat(connection.write(ByteBuffer.wrap("request".getBytes(StandardCharsets.UTF_8)), true))
+                    .isEqualTo(7);
+            assertThat(Io.readText(connection, 6)).isEqualTo("answer");
         }
+        assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo("request");
     }
 
     @Test
     void heldBytesWaitForFlushOrAWriteWithoutMoreAndThenLeave() throws Exception {
-        Loopback.InMemory ends = Loopback.inMemory(Loopback.server());
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.server());
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         MemoryTransport serverEnd = ends.ends()[1];
@@ -147,7 +149,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void heldBytesCountAsPendingOutput() throws Exception {
-        Loopback.InMemory ends = Loopback.inMemory(Loopback.server());
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.server());
         TlsConnection clientSide = ends.client();
         assertThat(clientSide.hasPendingOutput()).isFalse();
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
@@ -160,7 +162,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void aReadStillDeliversWhatArrivedWhenHeldBytesCannotLeave() throws Exception {
-        Loopback.InMemory ends = Loopback.inMemory(Loopback.server().protocols("TLSv1.3"));
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.server().protocols("TLSv1.3"));
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
@@ -179,7 +181,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void aTls12CloseNotifyFromThePeerDiscardsHeldBytesAsTheRfcSays() throws Exception {
-        Loopback.InMemory ends = Loopback.inMemory(Loopback.server().protocols("TLSv1.2"));
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.server().protocols("TLSv1.2"));
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         assertThat(serverSide.write(ByteBuffer.wrap(bytes("ab")))).isEqualTo(2);
@@ -199,14 +201,14 @@ class MoreFollowsWriteTests {
 
     @Test
     void aTls12PeerThatClosesRightAfterItsCloseNotifyStillEndsTheStreamCleanly() throws Exception {
-        Loopback.InMemory ends = Loopback.inMemory(Loopback.server().protocols("TLSv1.2"));
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.server().protocols("TLSv1.2"));
         TlsConnection clientSide = ends.client();
         assertThat(ends.server().write(ByteBuffer.wrap(bytes("bye")))).isEqualTo(3);
         // close_notify, then the transport: the client's own close_notify, which TLS 1.2 asks for, cannot leave.
         ends.server().close();
         assertThat(Io.readFully(clientSide, 3)).isEqualTo(bytes("bye"));
         assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.END_OF_STREAM);
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.CLOSED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.CLOSED);
         clientSide.close();
     }
 
@@ -215,24 +217,23 @@ class MoreFollowsWriteTests {
         TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.2")
                 .renegotiation(RenegotiationPolicy.ENABLED));
         TlsContext client = Loopback.context(Loopback.client().renegotiation(RenegotiationPolicy.ENABLED));
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(pair[1]);
-        Loopback.handshakeInOneThread(clientSide, serverSide);
+        TlsFixture.InMemory ends = this.tls.inMemory(server, client, MemoryTransport.pair());
+        TlsConnection clientSide = ends.client();
+        TlsConnection serverSide = ends.server();
         assertThat(serverSide.write(ByteBuffer.wrap(bytes("x")))).isEqualTo(1);
         assertThat(serverSide.renegotiate()).isEqualTo(TlsConnection.WANT_READ);
         // One read takes the data and the HelloRequest in and delivers the data; the next starts the renegotiation.
         assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(1);
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("held")), true)).isEqualTo(4);
         assertThat(clientSide.read(ByteBuffer.allocate(10))).isEqualTo(TlsConnection.WANT_READ);
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.RENEGOTIATING);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.RENEGOTIATING);
         // A flush waits for the peer's part of the renegotiation, not for a transport that is writable.
         assertThat(clientSide.flush()).isEqualTo(TlsConnection.WANT_READ);
-        for (int round = 0; round < 20 && clientSide.state() == HandshakeState.RENEGOTIATING; round++) {
+        for (int round = 0; round < 20 && clientSide.state() == ConnectionState.RENEGOTIATING; round++) {
             serverSide.handshake();
             clientSide.flush();
         }
-        assertThat(clientSide.state()).isEqualTo(HandshakeState.ESTABLISHED);
+        assertThat(clientSide.state()).isEqualTo(ConnectionState.ESTABLISHED);
         assertThat(clientSide.flush()).isZero();
         assertThat(Io.readFully(serverSide, 4)).isEqualTo(bytes("held"));
         clientSide.close();
@@ -241,7 +242,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void closeSendsHeldBytesBeforeCloseNotify() throws Exception {
-        Loopback.InMemory ends = Loopback.inMemory(Loopback.server());
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.server());
         TlsConnection clientSide = ends.client();
         TlsConnection serverSide = ends.server();
         byte[] data = randomBytes(40_000, 5);
@@ -254,7 +255,7 @@ class MoreFollowsWriteTests {
 
     @Test
     void noWriteAfterCloseNotifyEvenWithMoreToFollow() throws Exception {
-        Loopback.InMemory ends = Loopback.inMemory(Loopback.server());
+        TlsFixture.InMemory ends = this.tls.inMemory(Loopback.server());
         TlsConnection clientSide = ends.client();
         assertThat(clientSide.write(ByteBuffer.wrap(bytes("last")), true)).isEqualTo(4);
         assertThat(clientSide.closeNotify()).isZero();
@@ -272,26 +273,25 @@ class MoreFollowsWriteTests {
         TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.2")
                 .renegotiation(RenegotiationPolicy.ENABLED));
         TlsContext client = Loopback.context(Loopback.client().renegotiation(RenegotiationPolicy.ENABLED));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Boolean> served = loopback.serve(server, true, (connection) -> {
-                assertThat(Io.readText(connection, 6)).isEqualTo("before");
-                // The held bytes came first, in the session they were written in.
-                boolean renegotiatedFirst = connection.handshakeKinds().contains(HandshakeKind.RENEGOTIATED);
-                Io.writeAll(connection, "ok");
-                Io.echoUntilClosed(connection);
-                return renegotiatedFirst;
-            });
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                assertThat(connection.handshake()).isZero();
-                assertThat(connection.write(ByteBuffer.wrap(bytes("before")), true)).isEqualTo(6);
-                assertThat(connection.renegotiate()).isZero();
-                assertThat(Io.readText(connection, 2)).isEqualTo("ok");
-                assertThat(connection.handshakeKinds()).contains(HandshakeKind.RENEGOTIATED);
-                connection.closeNotify();
-                Io.readToEnd(connection);
-            }
-            assertThat(served.get(20, TimeUnit.SECONDS)).isFalse();
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Boolean> served = loopback.serve(server, true, (connection) -> {
+            assertThat(Io.readText(connection, 6)).isEqualTo("before");
+            // The held bytes came first, in the session they were written in.
+            boolean renegotiatedFirst = connection.handshakeKinds().contains(HandshakeKind.RENEGOTIATED);
+            Io.writeAll(connection, "ok");
+            Io.echoUntilClosed(connection);
+            return renegotiatedFirst;
+        });
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            assertThat(connection.handshake()).isZero();
+            assertThat(connection.write(ByteBuffer.wrap(bytes("before")), true)).isEqualTo(6);
+            assertThat(connection.renegotiate()).isZero();
+            assertThat(Io.readText(connection, 2)).isEqualTo("ok");
+            assertThat(connection.handshakeKinds()).contains(HandshakeKind.RENEGOTIATED);
+            connection.closeNotify();
+            Io.readToEnd(connection);
         }
+        assertThat(served.get(20, TimeUnit.SECONDS)).isFalse();
     }
 
     /** A transport over one end of an in-memory pair that records each write's bytes, and never hands buffers over. */

@@ -27,6 +27,7 @@ import io.managedtls.core.material.KeyMaterial;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,6 +51,9 @@ class OpensslInteropTests {
     private static final KeyMaterial ALICE = CA.issue(CertificateRequest.client("alice"));
 
     private static final String GET = "GET / HTTP/1.0\r\n\r\n";
+
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
 
     @TempDir
     Path directory;
@@ -159,22 +163,21 @@ class OpensslInteropTests {
     void opensslClientHandshakesWithOurServerForcingTheProtocolAndGetsItsLineEchoed(String protocol, String suite,
             String opensslSuite) throws Exception {
         TlsContext server = serverContext(TlsConfig.server(LOCALHOST).protocols(protocol).cipherSuites(suite));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Served> served = serveEcho(loopback, server);
-            try (OpensslPeer client = opensslClient(loopback)) {
-                client.awaitOutput("New, " + protocol + ", Cipher is " + opensslSuite);
-                client.awaitOutput("Verify return code: 0 (ok)");
-                client.send("hello from openssl");
-                client.awaitOutput("hello from openssl\n");
-                client.closeInput();
-                assertThat(client.awaitExit()).as(client.output()).isZero();
-            }
-            Served connection = served.get(20, TimeUnit.SECONDS);
-            assertThat(connection.protocol()).isEqualTo(protocol);
-            assertThat(connection.cipherSuite()).isEqualTo(suite);
-            assertThat(connection.kinds()).containsExactly(HandshakeKind.FULL);
-            assertThat(connection.text()).isEqualTo("hello from openssl\n");
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Served> served = serveEcho(loopback, server);
+        try (OpensslPeer client = opensslClient(loopback)) {
+            client.awaitOutput("New, " + protocol + ", Cipher is " + opensslSuite);
+            client.awaitOutput("Verify return code: 0 (ok)");
+            client.send("hello from openssl");
+            client.awaitOutput("hello from openssl\n");
+            client.closeInput();
+            assertThat(client.awaitExit()).as(client.output()).isZero();
         }
+        Served connection = served.get(20, TimeUnit.SECONDS);
+        assertThat(connection.protocol()).isEqualTo(protocol);
+        assertThat(connection.cipherSuite()).isEqualTo(suite);
+        assertThat(connection.kinds()).containsExactly(HandshakeKind.FULL);
+        assertThat(connection.text()).isEqualTo("hello from openssl\n");
     }
 
     @ParameterizedTest
@@ -182,21 +185,20 @@ class OpensslInteropTests {
     void ourServerRequiringClientCertificatesAcceptsOpensslClientsCertificate(String protocol) throws Exception {
         TlsContext server = serverContext(TlsConfig.server(LOCALHOST).protocols(protocol)
                 .peerAuthentication(PeerAuthentication.REQUIRED).trustMaterial(CA.trustMaterial()));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Served> served = serveEcho(loopback, server);
-            try (OpensslPeer client = opensslClient(loopback, "-cert", "alice.pem", "-key", "alice-key.pem")) {
-                client.send("ping-from-alice");
-                client.awaitOutput("ping-from-alice\n");
-                client.closeInput();
-                assertThat(client.awaitExit()).as(client.output()).isZero();
-            }
-            Served connection = served.get(20, TimeUnit.SECONDS);
-            assertThat(connection.protocol()).isEqualTo(protocol);
-            assertThat(connection.kinds())
-                    .containsExactlyInAnyOrder(HandshakeKind.FULL, HandshakeKind.CLIENT_AUTHENTICATED);
-            assertThat(connection.peerSubject()).isEqualTo("CN=alice");
-            assertThat(connection.peerTrusted()).isTrue();
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Served> served = serveEcho(loopback, server);
+        try (OpensslPeer client = opensslClient(loopback, "-cert", "alice.pem", "-key", "alice-key.pem")) {
+            client.send("ping-from-alice");
+            client.awaitOutput("ping-from-alice\n");
+            client.closeInput();
+            assertThat(client.awaitExit()).as(client.output()).isZero();
         }
+        Served connection = served.get(20, TimeUnit.SECONDS);
+        assertThat(connection.protocol()).isEqualTo(protocol);
+        assertThat(connection.kinds())
+                .containsExactlyInAnyOrder(HandshakeKind.FULL, HandshakeKind.CLIENT_AUTHENTICATED);
+        assertThat(connection.peerSubject()).isEqualTo("CN=alice");
+        assertThat(connection.peerTrusted()).isTrue();
     }
 
     @ParameterizedTest
@@ -204,114 +206,110 @@ class OpensslInteropTests {
     void ourServerRequiringClientCertificatesRefusesOpensslClientWithoutOne(String protocol) throws Exception {
         TlsContext server = serverContext(TlsConfig.server(LOCALHOST).protocols(protocol)
                 .peerAuthentication(PeerAuthentication.REQUIRED).trustMaterial(CA.trustMaterial()));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Served> served = serveEcho(loopback, server);
-            try (OpensslPeer client = opensslClient(loopback)) {
-                // Standard input stays open: only the server's refusal can end the client.
-                assertThat(client.awaitExit()).as(client.output()).isNotZero();
-                // JSSE 17 sends bad_certificate for both versions; JSSE 25 sends handshake_failure in TLS 1.2 and
-                // certificate_required, which RFC 8446 names, in TLS 1.3 (CertificateMessage).
-                assertThat(client.output())
-                        .containsPattern("alert (bad certificate|certificate required|handshake failure)");
-            }
-            assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> served.get(20, TimeUnit.SECONDS))
-                    .havingCause().isInstanceOfSatisfying(TlsException.class,
-                            (ex) -> assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.HANDSHAKE_FAILURE));
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Served> served = serveEcho(loopback, server);
+        try (OpensslPeer client = opensslClient(loopback)) {
+            // Standard input stays open: only the server's refusal can end the client.
+            assertThat(client.awaitExit()).as(client.output()).isNotZero();
+            // JSSE 17 sends bad_certificate for both versions; JSSE 25 sends handshake_failure in TLS 1.2 and
+            // certificate_required, which RFC 8446 names, in TLS 1.3 (CertificateMessage).
+            assertThat(client.output())
+                    .containsPattern("alert (bad certificate|certificate required|handshake failure)");
         }
+        assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> served.get(20, TimeUnit.SECONDS))
+                .havingCause().isInstanceOfSatisfying(TlsException.class,
+                        (ex) -> assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.HANDSHAKE_FAILURE));
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
     void opensslClientResumesItsSessionWithOurServer(String protocol) throws Exception {
         TlsContext server = serverContext(TlsConfig.server(LOCALHOST).protocols(protocol));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Served> first = serveEcho(loopback, server);
-            CompletableFuture<Served> second = serveEcho(loopback, server);
-            try (OpensslPeer client = opensslClient(loopback, "-sess_out", "session.pem")) {
-                client.awaitOutput("New, " + protocol + ", Cipher is ");
-                // The echo comes after any TLS 1.3 ticket, which the client must have taken in to save a session.
-                client.send("first-connection");
-                client.awaitOutput("first-connection\n");
-                client.closeInput();
-                assertThat(client.awaitExit()).as(client.output()).isZero();
-            }
-            assertThat(this.directory.resolve("session.pem")).content().contains("BEGIN SSL SESSION PARAMETERS");
-            try (OpensslPeer client = opensslClient(loopback, "-sess_in", "session.pem")) {
-                client.awaitOutput("Reused, " + protocol + ", Cipher is ");
-                client.send("second-connection");
-                client.awaitOutput("second-connection\n");
-                client.closeInput();
-                assertThat(client.awaitExit()).as(client.output()).isZero();
-            }
-            assertThat(first.get(20, TimeUnit.SECONDS).kinds()).containsExactly(HandshakeKind.FULL);
-            Served resumed = second.get(20, TimeUnit.SECONDS);
-            assertThat(resumed.kinds()).containsExactly(HandshakeKind.RESUMED);
-            assertThat(resumed.text()).isEqualTo("second-connection\n");
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Served> first = serveEcho(loopback, server);
+        CompletableFuture<Served> second = serveEcho(loopback, server);
+        try (OpensslPeer client = opensslClient(loopback, "-sess_out", "session.pem")) {
+            client.awaitOutput("New, " + protocol + ", Cipher is ");
+            // The echo comes after any TLS 1.3 ticket, which the client must have taken in to save a session.
+            client.send("first-connection");
+            client.awaitOutput("first-connection\n");
+            client.closeInput();
+            assertThat(client.awaitExit()).as(client.output()).isZero();
         }
+        assertThat(this.directory.resolve("session.pem")).content().contains("BEGIN SSL SESSION PARAMETERS");
+        try (OpensslPeer client = opensslClient(loopback, "-sess_in", "session.pem")) {
+            client.awaitOutput("Reused, " + protocol + ", Cipher is ");
+            client.send("second-connection");
+            client.awaitOutput("second-connection\n");
+            client.closeInput();
+            assertThat(client.awaitExit()).as(client.output()).isZero();
+        }
+        assertThat(first.get(20, TimeUnit.SECONDS).kinds()).containsExactly(HandshakeKind.FULL);
+        Served resumed = second.get(20, TimeUnit.SECONDS);
+        assertThat(resumed.kinds()).containsExactly(HandshakeKind.RESUMED);
+        assertThat(resumed.text()).isEqualTo("second-connection\n");
     }
 
     @Test
     void opensslClientRenegotiatesWithOurServerWhenEnabled() throws Exception {
         TlsContext server = serverContext(TlsConfig.server(LOCALHOST).protocols("TLSv1.2")
                 .renegotiation(RenegotiationPolicy.ENABLED));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Served> served = serveEcho(loopback, server);
-            try (OpensslPeer client = opensslClient(loopback, "-tls1_2")) {
-                client.send("before-renegotiation");
-                client.awaitOutput("before-renegotiation\n");
-                // A line of just R is s_client's command to renegotiate (interactive mode: no -quiet, no -ign_eof).
-                client.send("R");
-                client.awaitOutput("RENEGOTIATING");
-                client.send("after-renegotiation");
-                client.awaitOutput("after-renegotiation\n");
-                client.closeInput();
-                assertThat(client.awaitExit()).as(client.output()).isZero();
-                assertThat(client.output()).doesNotContain("no renegotiation");
-            }
-            Served connection = served.get(20, TimeUnit.SECONDS);
-            assertThat(connection.received()).extracting(Received::text)
-                    .containsExactly("before-renegotiation\n", "after-renegotiation\n");
-            assertThat(connection.received().get(0).kinds()).containsExactly(HandshakeKind.FULL);
-            assertThat(connection.received().get(1).kinds()).contains(HandshakeKind.RENEGOTIATED);
-            assertThat(connection.kinds()).contains(HandshakeKind.RENEGOTIATED);
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Served> served = serveEcho(loopback, server);
+        try (OpensslPeer client = opensslClient(loopback, "-tls1_2")) {
+            client.send("before-renegotiation");
+            client.awaitOutput("before-renegotiation\n");
+            // A line of just R is s_client's command to renegotiate (interactive mode: no -quiet, no -ign_eof).
+            client.send("R");
+            client.awaitOutput("RENEGOTIATING");
+            client.send("after-renegotiation");
+            client.awaitOutput("after-renegotiation\n");
+            client.closeInput();
+            assertThat(client.awaitExit()).as(client.output()).isZero();
+            assertThat(client.output()).doesNotContain("no renegotiation");
         }
+        Served connection = served.get(20, TimeUnit.SECONDS);
+        assertThat(connection.received()).extracting(Received::text)
+                .containsExactly("before-renegotiation\n", "after-renegotiation\n");
+        assertThat(connection.received().get(0).kinds()).containsExactly(HandshakeKind.FULL);
+        assertThat(connection.received().get(1).kinds()).contains(HandshakeKind.RENEGOTIATED);
+        assertThat(connection.kinds()).contains(HandshakeKind.RENEGOTIATED);
     }
 
     @Test
     void ourServerRefusesRenegotiationStartedByOpensslClientByDefault() throws Exception {
         TlsContext server = serverContext(TlsConfig.server(LOCALHOST).protocols("TLSv1.2"));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Refusal> served = loopback.serve(server, true, (connection) -> {
-                ByteBuffer buffer = ByteBuffer.allocate(1024);
-                int n = connection.read(buffer);
-                Io.writeAll(connection, Arrays.copyOf(buffer.array(), n));
-                try {
-                    n = connection.read(buffer.clear());
-                    throw new AssertionError("Read " + n + " after a refused renegotiation");
-                }
-                catch (TlsException ex) {
-                    return new Refusal(ex, connection.state(), readAgain(connection));
-                }
-            });
-            try (OpensslPeer client = opensslClient(loopback, "-tls1_2")) {
-                client.send("before-renegotiation");
-                client.awaitOutput("before-renegotiation\n");
-                client.send("R");
-                client.awaitOutput("RENEGOTIATING");
-                // Standard input stays open: only the end of the connection can end the client. The refusal must
-                // read as a failure ("unexpected eof", an alert), never as the clean close a close_notify would be.
-                client.awaitExit();
-                String output = client.output();
-                String afterRenegotiation = output.substring(output.indexOf("RENEGOTIATING"));
-                assertThat(afterRenegotiation).as(output).containsPattern("unexpected eof|alert|no renegotiation")
-                        .doesNotContainPattern("(?m)^closed$");
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Refusal> served = loopback.serve(server, true, (connection) -> {
+            ByteBuffer buffer = ByteBuffer.allocate(1024);
+            int n = connection.read(buffer);
+            Io.writeAll(connection, Arrays.copyOf(buffer.array(), n));
+            try {
+                n = connection.read(buffer.clear());
+                throw new AssertionError("Read " + n + " after a refused renegotiation");
             }
-            Refusal refusal = served.get(20, TimeUnit.SECONDS);
-            assertThat(refusal.failure().error()).as(refusal.failure().toString())
-                    .isEqualTo(TlsError.RENEGOTIATION_REFUSED);
-            assertThat(refusal.state()).isEqualTo(HandshakeState.FAILED);
-            assertThat(refusal.readAgain().error()).isEqualTo(TlsError.RENEGOTIATION_REFUSED);
+            catch (TlsException ex) {
+                return new Refusal(ex, connection.state(), readAgain(connection));
+            }
+        });
+        try (OpensslPeer client = opensslClient(loopback, "-tls1_2")) {
+            client.send("before-renegotiation");
+            client.awaitOutput("before-renegotiation\n");
+            client.send("R");
+            client.awaitOutput("RENEGOTIATING");
+            // Standard input stays open: only the end of the connection can end the client. The refusal must
+            // read as a failure ("unexpected eof", an alert), never as the clean close a close_notify would be.
+            client.awaitExit();
+            String output = client.output();
+            String afterRenegotiation = output.substring(output.indexOf("RENEGOTIATING"));
+            assertThat(afterRenegotiation).as(output).containsPattern("unexpected eof|alert|no renegotiation")
+                    .doesNotContainPattern("(?m)^closed$");
         }
+        Refusal refusal = served.get(20, TimeUnit.SECONDS);
+        assertThat(refusal.failure().error()).as(refusal.failure().toString())
+                .isEqualTo(TlsError.RENEGOTIATION_REFUSED);
+        assertThat(refusal.state()).isEqualTo(ConnectionState.FAILED);
+        assertThat(refusal.readAgain().error()).isEqualTo(TlsError.RENEGOTIATION_REFUSED);
     }
 
     // ---------------------------------------------------------------- fixtures
@@ -413,7 +411,7 @@ class OpensslInteropTests {
     }
 
     /** How our server refused a renegotiation: the failure, the state after it, and what a further read got. */
-    private record Refusal(TlsException failure, HandshakeState state, TlsException readAgain) {
+    private record Refusal(TlsException failure, ConnectionState state, TlsException readAgain) {
     }
 
 }

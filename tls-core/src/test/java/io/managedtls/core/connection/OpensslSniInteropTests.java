@@ -12,21 +12,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.managedtls.core.Openssl;
+import io.managedtls.core.SniMaterials;
 import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.material.CertificateRequest;
 import io.managedtls.core.material.DevelopmentCertificateAuthority;
 import io.managedtls.core.material.KeyAlgorithm;
 import io.managedtls.core.material.KeyMaterial;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static io.managedtls.core.SniMaterials.defaultOf;
+import static io.managedtls.core.SniMaterials.sniOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -39,20 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(120)
 class OpensslSniInteropTests {
 
-    private static final DevelopmentCertificateAuthority CA = DevelopmentCertificateAuthority.create("SNI interop CA");
-
-    /** The default material of each key type, also valid for {@code other.example}, a name no SNI entry has. */
-    private static final KeyMaterial DEFAULT_EC = defaultMaterial(KeyAlgorithm.EC_P256);
-
-    private static final KeyMaterial DEFAULT_RSA = defaultMaterial(KeyAlgorithm.RSA_2048);
-
-    private static final KeyMaterial DEFAULT_ED25519 = defaultMaterial(KeyAlgorithm.ED25519);
-
-    private static final KeyMaterial SNI_EC = sniMaterial(KeyAlgorithm.EC_P256);
-
-    private static final KeyMaterial SNI_RSA = sniMaterial(KeyAlgorithm.RSA_2048);
-
-    private static final KeyMaterial SNI_ED25519 = sniMaterial(KeyAlgorithm.ED25519);
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
 
     @TempDir
     Path directory;
@@ -60,59 +51,55 @@ class OpensslSniInteropTests {
     @BeforeEach
     void writeCaFile() throws IOException {
         Openssl.assumeInstalled();
-        DevelopmentCertificateAuthority.writeCertificates(List.of(CA.certificate()), this.directory.resolve("ca.pem"));
+        DevelopmentCertificateAuthority.writeCertificates(List.of(SniMaterials.CA.certificate()),
+                this.directory.resolve("ca.pem"));
     }
 
     @ParameterizedTest(name = "{0} default, {1} for b.example, {2}")
-    @CsvSource({ "EC_P256, RSA_2048, TLSv1.3", "EC_P256, RSA_2048, TLSv1.2", "RSA_2048, EC_P256, TLSv1.3",
-            "RSA_2048, EC_P256, TLSv1.2", "EC_P256, ED25519, TLSv1.3", "EC_P256, ED25519, TLSv1.2",
-            "ED25519, EC_P256, TLSv1.3", "ED25519, EC_P256, TLSv1.2", "RSA_2048, ED25519, TLSv1.3",
-            "RSA_2048, ED25519, TLSv1.2", "ED25519, RSA_2048, TLSv1.3", "ED25519, RSA_2048, TLSv1.2" })
+    @MethodSource("io.managedtls.core.SniMaterials#keyTypePairings")
     void opensslClientGetsTheMaterialOfTheNameItAsksForAndOthersTheDefault(KeyAlgorithm defaultKey,
             KeyAlgorithm sniKey, String protocol) throws Exception {
         TlsContext server = TlsContext.create("sni-server", TlsConfig.server(defaultOf(defaultKey)).protocols(protocol)
                 .sniKeyMaterial("b.example", sniOf(sniKey)).build());
-        try (Loopback loopback = new Loopback()) {
-            exchange(loopback, server, protocol, sniKey, "-servername", "b.example", "-verify_hostname", "b.example");
-            exchange(loopback, server, protocol, defaultKey, "-noservername", "-verify_ip", "127.0.0.1");
-            exchange(loopback, server, protocol, defaultKey, "-servername", "other.example", "-verify_hostname",
-                    "other.example");
-        }
+        Loopback loopback = this.tls.loopback();
+        exchange(loopback, server, protocol, sniKey, "-servername", "b.example", "-verify_hostname", "b.example");
+        exchange(loopback, server, protocol, defaultKey, "-noservername", "-verify_ip", "127.0.0.1");
+        exchange(loopback, server, protocol, defaultKey, "-servername", "other.example", "-verify_hostname",
+                "other.example");
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
     void opensslClientGetsTheWildcardMaterialOfAnotherKeyType(String protocol) throws Exception {
-        KeyMaterial wildcard = CA.issue(CertificateRequest.server("*.apps.example")
-                .withKeyAlgorithm(KeyAlgorithm.RSA_2048));
-        TlsContext server = TlsContext.create("sni-server", TlsConfig.server(DEFAULT_EC).protocols(protocol)
+        KeyMaterial wildcard = SniMaterials.issue(KeyAlgorithm.RSA_2048, "*.apps.example");
+        TlsContext server = TlsContext.create("sni-server", TlsConfig.server(defaultOf(KeyAlgorithm.EC_P256))
+                .protocols(protocol)
                 .sniKeyMaterial("*.apps.example", wildcard).build());
-        try (Loopback loopback = new Loopback()) {
-            exchange(loopback, server, protocol, KeyAlgorithm.RSA_2048, "-servername", "one.apps.example",
-                    "-verify_hostname", "one.apps.example");
-        }
+        Loopback loopback = this.tls.loopback();
+        exchange(loopback, server, protocol, KeyAlgorithm.RSA_2048, "-servername", "one.apps.example",
+                "-verify_hostname", "one.apps.example");
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
     void handshakeFailsWhenTheMaterialOfTheNameHasNoKeyTypeTheClientAccepts(String protocol) throws Exception {
-        TlsContext server = TlsContext.create("sni-server", TlsConfig.server(DEFAULT_EC).protocols(protocol)
-                .sniKeyMaterial("b.example", SNI_RSA).build());
-        try (Loopback loopback = new Loopback()) {
-            // Non-blocking, so that the server sends its whole last flight: in TLS 1.3 the alert follows a ServerHello.
-            CompletableFuture<Integer> served = loopback.serve(server, false,
-                    (connection) -> Loopback.until(connection::handshake));
-            // The default EC certificate could serve these signature algorithms; b.example's RSA one cannot.
-            try (OpensslPeer client = opensslClient(loopback, protocol, "-sigalgs", "ECDSA+SHA256:ed25519",
-                    "-servername", "b.example", "-verify_hostname", "b.example")) {
-                // Standard input stays open: only the server's refusal can end the client.
-                assertThat(client.awaitExit()).as(client.output()).isNotZero();
-                assertThat(client.output()).contains("alert handshake failure", "no peer certificate available");
-            }
-            assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> served.get(20, TimeUnit.SECONDS))
-                    .havingCause().isInstanceOfSatisfying(TlsException.class,
-                            (ex) -> assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.HANDSHAKE_FAILURE));
+        TlsContext server = TlsContext.create("sni-server", TlsConfig.server(defaultOf(KeyAlgorithm.EC_P256))
+                .protocols(protocol)
+                .sniKeyMaterial("b.example", sniOf(KeyAlgorithm.RSA_2048)).build());
+        Loopback loopback = this.tls.loopback();
+        // Non-blocking, so that the server sends its whole last flight: in TLS 1.3 the alert follows a ServerHello.
+        CompletableFuture<Integer> served = loopback.serve(server, false,
+                (connection) -> Loopback.until(connection::handshake));
+        // The default EC certificate could serve these signature algorithms; b.example's RSA one cannot.
+        try (OpensslPeer client = opensslClient(loopback, protocol, "-sigalgs", "ECDSA+SHA256:ed25519",
+                "-servername", "b.example", "-verify_hostname", "b.example")) {
+            // Standard input stays open: only the server's refusal can end the client.
+            assertThat(client.awaitExit()).as(client.output()).isNotZero();
+            assertThat(client.output()).contains("alert handshake failure", "no peer certificate available");
         }
+        assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> served.get(20, TimeUnit.SECONDS))
+                .havingCause().isInstanceOfSatisfying(TlsException.class,
+                        (ex) -> assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.HANDSHAKE_FAILURE));
     }
 
     /**
@@ -164,33 +151,6 @@ class OpensslSniInteropTests {
             case RSA_2048 -> "RSA-PSS";
             case ED25519 -> "ed25519";
             default -> throw new IllegalArgumentException(key.name());
-        };
-    }
-
-    private static KeyMaterial defaultMaterial(KeyAlgorithm algorithm) {
-        return CA.issue(CertificateRequest.server("localhost", "127.0.0.1", "other.example")
-                .withKeyAlgorithm(algorithm));
-    }
-
-    private static KeyMaterial sniMaterial(KeyAlgorithm algorithm) {
-        return CA.issue(CertificateRequest.server("b.example").withKeyAlgorithm(algorithm));
-    }
-
-    private static KeyMaterial defaultOf(KeyAlgorithm algorithm) {
-        return switch (algorithm) {
-            case EC_P256 -> DEFAULT_EC;
-            case RSA_2048 -> DEFAULT_RSA;
-            case ED25519 -> DEFAULT_ED25519;
-            default -> throw new IllegalArgumentException(algorithm.name());
-        };
-    }
-
-    private static KeyMaterial sniOf(KeyAlgorithm algorithm) {
-        return switch (algorithm) {
-            case EC_P256 -> SNI_EC;
-            case RSA_2048 -> SNI_RSA;
-            case ED25519 -> SNI_ED25519;
-            default -> throw new IllegalArgumentException(algorithm.name());
         };
     }
 

@@ -27,6 +27,7 @@ import io.managedtls.core.material.TrustMaterial;
 import io.managedtls.core.verify.VerifyFlag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,6 +67,9 @@ class OpensslVerificationInteropTests {
     private static final X509CRL STALE_CRL = INTERMEDIATE.issueCrl(List.of(),
             Instant.now().minus(Duration.ofDays(8)), Instant.now().minus(Duration.ofDays(1)));
 
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
+
     @TempDir
     Path directory;
 
@@ -100,7 +104,7 @@ class OpensslVerificationInteropTests {
                 });
                 assertThat(connection.verifyResult().flagsByDepth())
                         .containsExactly(Set.of(VerifyFlag.REVOKED), Set.of(), Set.of(), Set.of());
-                assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+                assertThat(connection.state()).isEqualTo(ConnectionState.FAILED);
             }
             server.awaitOutput("alert certificate revoked");
         }
@@ -158,29 +162,28 @@ class OpensslVerificationInteropTests {
         TlsContext server = TlsContext.create("verify-server", TlsConfig.server(GOOD_SERVER).protocols(protocol)
                 .peerAuthentication(PeerAuthentication.REQUIRED)
                 .trustMaterial(ROOT.trustMaterial().withCrls(List.of(CRL))).build());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<TlsException> served = loopback.serve(server, true, (connection) -> {
-                try {
-                    connection.handshake();
-                    connection.read(ByteBuffer.allocate(1));
-                    throw new AssertionError("Established with a revoked client");
-                }
-                catch (TlsException ex) {
-                    return ex;
-                }
-            });
-            try (OpensslPeer client = OpensslPeer.client(this.directory, "-connect", "127.0.0.1:" + loopback.port(),
-                    "-CAfile", "root.pem", "-cert", "revoked-client.pem", "-key", "revoked-client-key.pem",
-                    "-cert_chain", "forged-chain.pem")) {
-                // Standard input stays open: only the server's refusal can end the client.
-                assertThat(client.awaitExit()).as(client.output()).isNotZero();
-                // JSSE servers send certificate_unknown whatever the reason; the reason stays in our result.
-                assertThat(client.output()).contains("alert certificate unknown");
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<TlsException> served = loopback.serve(server, true, (connection) -> {
+            try {
+                connection.handshake();
+                connection.read(ByteBuffer.allocate(1));
+                throw new AssertionError("Established with a revoked client");
             }
-            TlsException refusal = served.get(20, TimeUnit.SECONDS);
-            assertThat(refusal.error()).as(refusal.toString()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
-            assertThat(refusal.getMessage()).contains("[REVOKED]");
+            catch (TlsException ex) {
+                return ex;
+            }
+        });
+        try (OpensslPeer client = OpensslPeer.client(this.directory, "-connect", "127.0.0.1:" + loopback.port(),
+                "-CAfile", "root.pem", "-cert", "revoked-client.pem", "-key", "revoked-client-key.pem",
+                "-cert_chain", "forged-chain.pem")) {
+            // Standard input stays open: only the server's refusal can end the client.
+            assertThat(client.awaitExit()).as(client.output()).isNotZero();
+            // JSSE servers send certificate_unknown whatever the reason; the reason stays in our result.
+            assertThat(client.output()).contains("alert certificate unknown");
         }
+        TlsException refusal = served.get(20, TimeUnit.SECONDS);
+        assertThat(refusal.error()).as(refusal.toString()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
+        assertThat(refusal.getMessage()).contains("[REVOKED]");
     }
 
     // ---------------------------------------------------------------- openssl agrees on the material

@@ -106,7 +106,7 @@ class RenegotiationInteropTests {
             assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(64)))
                     .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.RENEGOTIATION_REFUSED));
             server.awaitOutput(INTERNAL_ERROR_RECEIVED);
-            assertThat(connection.state()).isEqualTo(HandshakeState.FAILED);
+            assertThat(connection.state()).isEqualTo(ConnectionState.FAILED);
         }
     }
 
@@ -151,7 +151,7 @@ class RenegotiationInteropTests {
                 assertThat(new String(Io.readToEnd(connection), StandardCharsets.US_ASCII))
                         .isEqualTo("after the hello request\n");
                 assertThat(connection.read(ByteBuffer.allocate(1))).isEqualTo(TlsConnection.END_OF_STREAM);
-                assertThat(connection.state()).isEqualTo(HandshakeState.CLOSED);
+                assertThat(connection.state()).isEqualTo(ConnectionState.CLOSED);
                 assertThatExceptionOfType(TlsException.class).isThrownBy(() -> Io.writeAll(connection, "more"))
                         .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.BAD_INPUT_DATA));
             }

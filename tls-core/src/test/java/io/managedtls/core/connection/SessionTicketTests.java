@@ -21,6 +21,7 @@ import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.material.CertificateRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,6 +39,9 @@ class SessionTicketTests {
     /** A TLS record header: type, version, length. */
     private static final int HEADER = 5;
 
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
+
     @ParameterizedTest
     @EnumSource(value = PeerAuthentication.class, names = { "NONE", "REQUIRED" })
     void serverSendsNothingBetweenItsResponseAndItsCloseNotify(PeerAuthentication clientAuthentication)
@@ -46,18 +50,17 @@ class SessionTicketTests {
                 .trustMaterial(Loopback.CA.trustMaterial()).peerAuthentication(clientAuthentication));
         TlsContext client = Loopback.context(Loopback.client().protocols("TLSv1.3")
                 .keyMaterial(Loopback.CA.issue(CertificateRequest.client("client one"))));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<List<Integer>> served = serveOnePing(loopback, server);
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                Io.writeAll(connection, "ping");
-                assertThat(Io.readText(connection, 4)).isEqualTo("pong");
-                Io.readToEnd(connection);
-            }
-            // The response, then the close_notify: no NewSessionTicket between or before them.
-            assertThat(served.get(20, TimeUnit.SECONDS)).hasSize(2);
-            // The client caches its session, and a copy for each ticket: one, the one JSSE sends after the handshake.
-            assertThat(Collections.list(client.sslContext().getClientSessionContext().getIds())).hasSize(2);
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<List<Integer>> served = serveOnePing(loopback, server);
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            Io.writeAll(connection, "ping");
+            assertThat(Io.readText(connection, 4)).isEqualTo("pong");
+            Io.readToEnd(connection);
         }
+        // The response, then the close_notify: no NewSessionTicket between or before them.
+        assertThat(served.get(20, TimeUnit.SECONDS)).hasSize(2);
+        // The client caches its session, and a copy for each ticket: one, the one JSSE sends after the handshake.
+        assertThat(Collections.list(client.sslContext().getClientSessionContext().getIds())).hasSize(2);
     }
 
     @Test
@@ -70,19 +73,18 @@ class SessionTicketTests {
         try (OutputStream output = Files.newOutputStream(trustStore)) {
             store.store(output, "changeit".toCharArray());
         }
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<List<Integer>> served = serveOnePing(loopback, server);
-            Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djdk.tls.client.disableExtensions=psk_key_exchange_modes",
-                    "-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=changeit",
-                    "-cp", System.getProperty("java.class.path"), TicketClient.class.getName(), "localhost",
-                    String.valueOf(loopback.port())).redirectErrorStream(true).start();
-            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(client.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            // Its own session only, no ticket's copy.
-            assertThat(output).contains("answer=pong sessions=1");
-            assertThat(served.get(20, TimeUnit.SECONDS)).hasSize(2);
-        }
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<List<Integer>> served = serveOnePing(loopback, server);
+        Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.tls.client.disableExtensions=psk_key_exchange_modes",
+                "-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=changeit",
+                "-cp", System.getProperty("java.class.path"), TicketClient.class.getName(), "localhost",
+                String.valueOf(loopback.port())).redirectErrorStream(true).start();
+        String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(client.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        // Its own session only, no ticket's copy.
+        assertThat(output).contains("answer=pong sessions=1");
+        assertThat(served.get(20, TimeUnit.SECONDS)).hasSize(2);
     }
 
     /**

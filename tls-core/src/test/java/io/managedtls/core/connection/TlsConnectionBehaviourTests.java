@@ -23,6 +23,7 @@ import io.managedtls.core.event.HandshakeKind;
 import io.managedtls.core.event.TlsEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,36 +33,38 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(60)
 class TlsConnectionBehaviourTests {
 
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
+
     @ParameterizedTest
     @ValueSource(booleans = { true, false })
     void clientStartedRenegotiationIsReportedOnBothSidesWhenEnabled(boolean clientStarts) throws Exception {
         TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.2")
                 .renegotiation(RenegotiationPolicy.ENABLED));
         TlsContext client = Loopback.context(Loopback.client().renegotiation(RenegotiationPolicy.ENABLED));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<TlsConnection> served = loopback.serve(server, true, (connection) -> {
-                assertThat(Io.readText(connection, 6)).isEqualTo("before");
-                if (!clientStarts) {
-                    assertThat(connection.renegotiate()).isZero();
-                }
-                Io.writeAll(connection, "ok");
-                Io.echoUntilClosed(connection);
-                return connection;
-            });
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                Io.writeAll(connection, "before");
-                if (clientStarts) {
-                    assertThat(connection.renegotiate()).isZero();
-                }
-                assertThat(Io.readText(connection, 2)).isEqualTo("ok");
-                Io.writeAll(connection, "after");
-                assertThat(Io.readText(connection, 5)).isEqualTo("after");
-                assertThat(connection.handshakeKinds()).contains(HandshakeKind.RENEGOTIATED);
-                connection.closeNotify();
-                Io.readToEnd(connection);
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<TlsConnection> served = loopback.serve(server, true, (connection) -> {
+            assertThat(Io.readText(connection, 6)).isEqualTo("before");
+            if (!clientStarts) {
+                assertThat(connection.renegotiate()).isZero();
             }
-            assertThat(served.get(20, TimeUnit.SECONDS).handshakeKinds()).contains(HandshakeKind.RENEGOTIATED);
+            Io.writeAll(connection, "ok");
+            Io.echoUntilClosed(connection);
+            return connection;
+        });
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            Io.writeAll(connection, "before");
+            if (clientStarts) {
+                assertThat(connection.renegotiate()).isZero();
+            }
+            assertThat(Io.readText(connection, 2)).isEqualTo("ok");
+            Io.writeAll(connection, "after");
+            assertThat(Io.readText(connection, 5)).isEqualTo("after");
+            assertThat(connection.handshakeKinds()).contains(HandshakeKind.RENEGOTIATED);
+            connection.closeNotify();
+            Io.readToEnd(connection);
         }
+        assertThat(served.get(20, TimeUnit.SECONDS).handshakeKinds()).contains(HandshakeKind.RENEGOTIATED);
     }
 
     @Test
@@ -93,29 +96,28 @@ class TlsConnectionBehaviourTests {
     @Test
     void renegotiationIsRefusedLocallyWhenDisabledOrOnTls13() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Long> served = loopback.serve(server, true, Io::echoUntilClosed);
-            TlsContext client = Loopback.context(Loopback.client());
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                connection.handshake();
-                assertThatExceptionOfType(TlsException.class).isThrownBy(connection::renegotiate)
-                        .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.RENEGOTIATION_REFUSED))
-                        .withMessageContaining("disabled");
-                connection.closeNotify();
-                Io.readToEnd(connection);
-            }
-            served.get(20, TimeUnit.SECONDS);
-            served = loopback.serve(server, true, Io::echoUntilClosed);
-            TlsContext enabled = Loopback.context(Loopback.client().renegotiation(RenegotiationPolicy.ENABLED));
-            try (TlsConnection connection = loopback.connect(enabled, true)) {
-                connection.handshake();
-                assertThatExceptionOfType(TlsException.class).isThrownBy(connection::renegotiate)
-                        .withMessageContaining("TLSv1.3 has no renegotiation");
-                connection.closeNotify();
-                Io.readToEnd(connection);
-            }
-            served.get(20, TimeUnit.SECONDS);
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Long> served = loopback.serve(server, true, Io::echoUntilClosed);
+        TlsContext client = Loopback.context(Loopback.client());
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            connection.handshake();
+            assertThatExceptionOfType(TlsException.class).isThrownBy(connection::renegotiate)
+                    .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.RENEGOTIATION_REFUSED))
+                    .withMessageContaining("disabled");
+            connection.closeNotify();
+            Io.readToEnd(connection);
         }
+        served.get(20, TimeUnit.SECONDS);
+        served = loopback.serve(server, true, Io::echoUntilClosed);
+        TlsContext enabled = Loopback.context(Loopback.client().renegotiation(RenegotiationPolicy.ENABLED));
+        try (TlsConnection connection = loopback.connect(enabled, true)) {
+            connection.handshake();
+            assertThatExceptionOfType(TlsException.class).isThrownBy(connection::renegotiate)
+                    .withMessageContaining("TLSv1.3 has no renegotiation");
+            connection.closeNotify();
+            Io.readToEnd(connection);
+        }
+        served.get(20, TimeUnit.SECONDS);
     }
 
     @ParameterizedTest
@@ -123,65 +125,62 @@ class TlsConnectionBehaviourTests {
     void peerThatClosesWithoutCloseNotifyIsReportedAsTruncation(String protocol) throws Exception {
         TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
         TlsContext client = Loopback.context(Loopback.client());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Object> served = new CompletableFuture<>();
-            ExecutorService thread = Executors.newSingleThreadExecutor();
-            thread.execute(() -> {
-                try (Socket accepted = loopback.serverSocket().accept()) {
-                    TlsConnection connection = server.newConnection(Transport.of(accepted));
-                    connection.handshake();
-                    Io.writeAll(connection, "partial");
-                    // No close_notify: the transport just ends.
-                    accepted.shutdownOutput();
-                    served.complete(connection);
-                }
-                catch (Exception ex) {
-                    served.completeExceptionally(ex);
-                }
-            });
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                assertThat(Io.readText(connection, 7)).isEqualTo("partial");
-                assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(8)))
-                        .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.CONN_EOF))
-                        .withMessageContaining("truncated");
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Object> served = new CompletableFuture<>();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        thread.execute(() -> {
+            try (Socket accepted = loopback.serverSocket().accept()) {
+                TlsConnection connection = server.newConnection(Transport.of(accepted));
+                connection.handshake();
+                Io.writeAll(connection, "partial");
+                // No close_notify: the transport just ends.
+                accepted.shutdownOutput();
+                served.complete(connection);
             }
-            served.get(20, TimeUnit.SECONDS);
-            thread.shutdownNow();
+            catch (Exception ex) {
+                served.completeExceptionally(ex);
+            }
+        });
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            assertThat(Io.readText(connection, 7)).isEqualTo("partial");
+            assertThatExceptionOfType(TlsException.class).isThrownBy(() -> connection.read(ByteBuffer.allocate(8)))
+                    .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.CONN_EOF))
+                    .withMessageContaining("truncated");
         }
+        served.get(20, TimeUnit.SECONDS);
+        thread.shutdownNow();
     }
 
     @ParameterizedTest
     @ValueSource(booleans = { true, false })
     void handshakeWithAPeerThatGoesSilentTimesOut(boolean blocking) throws Exception {
         TlsContext client = Loopback.context(Loopback.client().handshakeTimeout(Duration.ofMillis(300)));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Socket> silent = loopback.acceptRaw();
-            try (TlsConnection connection = loopback.connect(client, blocking)) {
-                long start = System.nanoTime();
-                assertThatExceptionOfType(TlsException.class).isThrownBy(() -> Loopback.until(connection::handshake))
-                        .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.TIMEOUT));
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            }
-            silent.get(5, TimeUnit.SECONDS).close();
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Socket> silent = loopback.acceptRaw();
+        try (TlsConnection connection = loopback.connect(client, blocking)) {
+            long start = System.nanoTime();
+            assertThatExceptionOfType(TlsException.class).isThrownBy(() -> Loopback.until(connection::handshake))
+                    .satisfies((ex) -> assertThat(ex.error()).isEqualTo(TlsError.TIMEOUT));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         }
+        silent.get(5, TimeUnit.SECONDS).close();
     }
 
     @ParameterizedTest
     @ValueSource(booleans = { true, false })
     void serverCutsOffAClientThatStopsMidHandshake(boolean blocking) throws Exception {
         TlsContext server = Loopback.context(Loopback.server().handshakeTimeout(Duration.ofMillis(300)));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<TlsConnection> served = loopback.serve(server, blocking, (connection) -> {
-                Loopback.until(connection::handshake);
-                return connection;
-            });
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port())) {
-                socket.getOutputStream().write(new byte[] { 22, 3, 1, 0, 100, 1, 0 });
-                assertThatExceptionOfType(ExecutionException.class)
-                        .isThrownBy(() -> served.get(5, TimeUnit.SECONDS)).havingCause()
-                        .isInstanceOfSatisfying(TlsException.class,
-                                (ex) -> assertThat(ex.error()).isEqualTo(TlsError.TIMEOUT));
-            }
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<TlsConnection> served = loopback.serve(server, blocking, (connection) -> {
+            Loopback.until(connection::handshake);
+            return connection;
+        });
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port())) {
+            socket.getOutputStream().write(new byte[] { 22, 3, 1, 0, 100, 1, 0 });
+            assertThatExceptionOfType(ExecutionException.class)
+                    .isThrownBy(() -> served.get(5, TimeUnit.SECONDS)).havingCause()
+                    .isInstanceOfSatisfying(TlsException.class,
+                            (ex) -> assertThat(ex.error()).isEqualTo(TlsError.TIMEOUT));
         }
     }
 
@@ -220,16 +219,15 @@ class TlsConnectionBehaviourTests {
         }).debug((level, connection, message) -> {
             throw new IllegalStateException("debug bug");
         }, TlsDebugListener.LEVEL_RECORD));
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Long> served = loopback.serve(server, true, Io::echoUntilClosed);
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                Io.writeAll(connection, "fine");
-                assertThat(Io.readText(connection, 4)).isEqualTo("fine");
-                connection.closeNotify();
-                Io.readToEnd(connection);
-            }
-            assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(4);
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Long> served = loopback.serve(server, true, Io::echoUntilClosed);
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            Io.writeAll(connection, "fine");
+            assertThat(Io.readText(connection, 4)).isEqualTo("fine");
+            connection.closeNotify();
+            Io.readToEnd(connection);
         }
+        assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(4);
     }
 
     @Test
@@ -267,20 +265,19 @@ class TlsConnectionBehaviourTests {
     void availableCountsDecryptedBytesReadyWithoutIo() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
         TlsContext client = Loopback.context(Loopback.client());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Long> served = loopback.serve(server, true, Io::echoUntilClosed);
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                assertThat(connection.available()).isZero();
-                Io.writeAll(connection, "0123456789".repeat(10));
-                assertThat(Io.readText(connection, 10)).isEqualTo("0123456789");
-                assertThat(connection.available()).isEqualTo(90);
-                assertThat(Io.readText(connection, 90)).hasSize(90);
-                assertThat(connection.available()).isZero();
-                connection.closeNotify();
-                Io.readToEnd(connection);
-            }
-            served.get(20, TimeUnit.SECONDS);
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Long> served = loopback.serve(server, true, Io::echoUntilClosed);
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            assertThat(connection.available()).isZero();
+            Io.writeAll(connection, "0123456789".repeat(10));
+            assertThat(Io.readText(connection, 10)).isEqualTo("0123456789");
+            assertThat(connection.available()).isEqualTo(90);
+            assertThat(Io.readText(connection, 90)).hasSize(90);
+            assertThat(connection.available()).isZero();
+            connection.closeNotify();
+            Io.readToEnd(connection);
         }
+        served.get(20, TimeUnit.SECONDS);
     }
 
     @ParameterizedTest

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.managedtls.core.context.TlsContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,56 +27,57 @@ import static org.assertj.core.api.Assertions.assertThatIOException;
 @Timeout(60)
 class TransportBehaviourTests {
 
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
+
     @Test
     void socketTransportsTurnOffNagle() throws Exception {
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Socket> accepted = loopback.acceptRaw();
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
-                    SocketChannel channel = SocketChannel.open(new java.net.InetSocketAddress(
-                            InetAddress.getLoopbackAddress(), loopback.port()))) {
-                socket.setTcpNoDelay(false);
-                channel.socket().setTcpNoDelay(false);
-                Transport.of(socket);
-                Transport.of(channel);
-                assertThat(socket.getTcpNoDelay()).isTrue();
-                assertThat(channel.socket().getTcpNoDelay()).isTrue();
-            }
-            accepted.get(5, TimeUnit.SECONDS).close();
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Socket> accepted = loopback.acceptRaw();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), loopback.port());
+                SocketChannel channel = SocketChannel.open(new java.net.InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), loopback.port()))) {
+            socket.setTcpNoDelay(false);
+            channel.socket().setTcpNoDelay(false);
+            Transport.of(socket);
+            Transport.of(channel);
+            assertThat(socket.getTcpNoDelay()).isTrue();
+            assertThat(channel.socket().getTcpNoDelay()).isTrue();
         }
+        accepted.get(5, TimeUnit.SECONDS).close();
     }
 
     @ParameterizedTest
     @ValueSource(booleans = { true, false })
     void abortFromAnotherThreadEndsABlockedReadAtOnce(boolean socket) throws Exception {
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<Socket> accepted = loopback.acceptRaw();
-            Transport transport = socket ? Transport.of(new Socket(InetAddress.getLoopbackAddress(), loopback.port()))
-                    : Transport.of(SocketChannel.open(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
-                            loopback.port())));
-            ExecutorService reader = Executors.newSingleThreadExecutor();
-            try (Socket peer = accepted.get(5, TimeUnit.SECONDS)) {
-                CompletableFuture<Object> read = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return transport.read(ByteBuffer.allocate(100));
-                    }
-                    catch (java.io.IOException ex) {
-                        return ex;
-                    }
-                }, reader);
-                Thread.sleep(200);
-                assertThat(read).isNotDone();
-                long start = System.nanoTime();
-                transport.abort();
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-                // The read ends at once, with an error or an end of stream, though the peer neither wrote nor closed.
-                assertThat(read.get(2, TimeUnit.SECONDS)).isNotEqualTo(0);
-                // And the connection is ended: the peer reads its end.
-                peer.setSoTimeout(2000);
-                assertThat(peer.getInputStream().read()).isEqualTo(-1);
-            }
-            finally {
-                reader.shutdownNow();
-            }
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Socket> accepted = loopback.acceptRaw();
+        Transport transport = socket ? Transport.of(new Socket(InetAddress.getLoopbackAddress(), loopback.port()))
+                : Transport.of(SocketChannel.open(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        loopback.port())));
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (Socket peer = accepted.get(5, TimeUnit.SECONDS)) {
+            CompletableFuture<Object> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return transport.read(ByteBuffer.allocate(100));
+                }
+                catch (java.io.IOException ex) {
+                    return ex;
+                }
+            }, reader);
+            Thread.sleep(200);
+            assertThat(read).isNotDone();
+            long start = System.nanoTime();
+            transport.abort();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            // The read ends at once, with an error or an end of stream, though the peer neither wrote nor closed.
+            assertThat(read.get(2, TimeUnit.SECONDS)).isNotEqualTo(0);
+            // And the connection is ended: the peer reads its end.
+            peer.setSoTimeout(2000);
+            assertThat(peer.getInputStream().read()).isEqualTo(-1);
+        }
+        finally {
+            reader.shutdownNow();
         }
     }
 
@@ -193,10 +195,9 @@ class TransportBehaviourTests {
         TlsContext server = Loopback.context(Loopback.server().protocols(protocol));
         TlsContext client = Loopback.context(Loopback.client().debug((level, connection, message) -> debug.add(message),
                 io.managedtls.core.debug.TlsDebugListener.LEVEL_RECORD));
-        MemoryTransport[] pair = MemoryTransport.pair();
-        TlsConnection clientSide = client.newConnection(pair[0], "localhost", 443);
-        TlsConnection serverSide = server.newConnection(pair[1]);
-        Loopback.handshakeInOneThread(clientSide, serverSide);
+        TlsFixture.InMemory ends = this.tls.inMemory(server, client, MemoryTransport.pair());
+        TlsConnection clientSide = ends.client();
+        TlsConnection serverSide = ends.server();
         java.util.Random random = new java.util.Random(11);
         java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();

@@ -8,6 +8,7 @@ import io.managedtls.core.config.InvalidTlsConfigException;
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.connection.Loopback;
 import io.managedtls.core.connection.TlsConnection;
+import io.managedtls.core.connection.TlsFixture;
 import io.managedtls.core.event.TlsContextEvent;
 import io.managedtls.core.event.TlsEvent;
 import io.managedtls.core.event.TlsEventListener;
@@ -16,6 +17,7 @@ import io.managedtls.core.session.SessionRecord;
 import io.managedtls.core.session.SessionRemovalCause;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,26 +31,28 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(60)
 class ContextEventsTests {
 
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
+
     @Test
     void listenerRegisteredWhileTheContextRunsSeesConnectionEventsUntilRemoved() throws Exception {
         TlsContext server = Loopback.context(Loopback.server());
         TlsContext client = Loopback.context(Loopback.client());
         List<TlsEvent> events = new CopyOnWriteArrayList<>();
         TlsEventListener listener = events::add;
-        try (Loopback loopback = new Loopback()) {
-            loopback.exchange(server, client);
-            assertThat(events).isEmpty();
-            server.addEventListener(listener);
-            server.addEventListener((event) -> {
-                throw new IllegalStateException("a broken listener breaks nothing");
-            });
-            loopback.exchange(server, client);
-            assertThat(events).filteredOn(TlsEvent.HandshakeCompleted.class::isInstance).hasSize(1);
-            assertThat(server.removeEventListener(listener)).isTrue();
-            loopback.exchange(server, client);
-            // The server's last close may still report; no handshake after the removal does.
-            assertThat(events).filteredOn(TlsEvent.HandshakeCompleted.class::isInstance).hasSize(1);
-        }
+        Loopback loopback = this.tls.loopback();
+        loopback.exchange(server, client);
+        assertThat(events).isEmpty();
+        server.addEventListener(listener);
+        server.addEventListener((event) -> {
+            throw new IllegalStateException("a broken listener breaks nothing");
+        });
+        loopback.exchange(server, client);
+        assertThat(events).filteredOn(TlsEvent.HandshakeCompleted.class::isInstance).hasSize(1);
+        assertThat(server.removeEventListener(listener)).isTrue();
+        loopback.exchange(server, client);
+        // The server's last close may still report; no handshake after the removal does.
+        assertThat(events).filteredOn(TlsEvent.HandshakeCompleted.class::isInstance).hasSize(1);
     }
 
     @ParameterizedTest
@@ -60,31 +64,30 @@ class ContextEventsTests {
         List<TlsEvent> handshakes = new CopyOnWriteArrayList<>();
         server.addContextListener(sessions::add);
         server.addEventListener(handshakes::add);
-        try (Loopback loopback = new Loopback()) {
-            TlsConnection full = loopback.exchange(server, client)[1];
-            TlsConnection resumed = loopback.exchange(server, client)[1];
-            SessionRecord cached = server.sessionCache().snapshot().get(0);
-            assertThat(server.sessionCache().evict(cached.id())).isTrue();
-            String id = cached.id();
-            assertThat(full.session().id()).isEqualTo(id);
-            assertThat(resumed.session().id()).isEqualTo(id);
-            assertThat(handshakes).filteredOn(TlsEvent.HandshakeCompleted.class::isInstance)
-                    .extracting((event) -> ((TlsEvent.HandshakeCompleted) event).sessionId()).containsExactly(id, id);
-            assertThat(sessions).hasSize(3);
-            assertThat(sessions.get(0)).isInstanceOfSatisfying(TlsContextEvent.SessionCreated.class, (created) -> {
-                assertThat(created.session().id()).isEqualTo(id);
-                assertThat(created.connection()).isEqualTo(full.info());
-            });
-            assertThat(sessions.get(1)).isInstanceOfSatisfying(TlsContextEvent.SessionResumed.class, (again) -> {
-                assertThat(again.session().id()).isEqualTo(id);
-                assertThat(again.session().timesResumed()).isEqualTo(1);
-            });
-            assertThat(sessions.get(2)).isInstanceOfSatisfying(TlsContextEvent.SessionEvicted.class, (evicted) -> {
-                assertThat(evicted.session().id()).isEqualTo(id);
-                assertThat(evicted.cause()).isEqualTo(SessionRemovalCause.EXPLICIT);
-                assertThat(evicted.context()).isEqualTo(server.name());
-            });
-        }
+        Loopback loopback = this.tls.loopback();
+        TlsConnection full = loopback.exchange(server, client)[1];
+        TlsConnection resumed = loopback.exchange(server, client)[1];
+        SessionRecord cached = server.sessionCache().snapshot().get(0);
+        assertThat(server.sessionCache().evict(cached.id())).isTrue();
+        String id = cached.id();
+        assertThat(full.session().id()).isEqualTo(id);
+        assertThat(resumed.session().id()).isEqualTo(id);
+        assertThat(handshakes).filteredOn(TlsEvent.HandshakeCompleted.class::isInstance)
+                .extracting((event) -> ((TlsEvent.HandshakeCompleted) event).sessionId()).containsExactly(id, id);
+        assertThat(sessions).hasSize(3);
+        assertThat(sessions.get(0)).isInstanceOfSatisfying(TlsContextEvent.SessionCreated.class, (created) -> {
+            assertThat(created.session().id()).isEqualTo(id);
+            assertThat(created.connection()).isEqualTo(full.info());
+        });
+        assertThat(sessions.get(1)).isInstanceOfSatisfying(TlsContextEvent.SessionResumed.class, (again) -> {
+            assertThat(again.session().id()).isEqualTo(id);
+            assertThat(again.session().timesResumed()).isEqualTo(1);
+        });
+        assertThat(sessions.get(2)).isInstanceOfSatisfying(TlsContextEvent.SessionEvicted.class, (evicted) -> {
+            assertThat(evicted.session().id()).isEqualTo(id);
+            assertThat(evicted.cause()).isEqualTo(SessionRemovalCause.EXPLICIT);
+            assertThat(evicted.context()).isEqualTo(server.name());
+        });
     }
 
     @Test
@@ -102,9 +105,8 @@ class ContextEventsTests {
             assertThat(failed.generation()).isEqualTo(1);
             assertThat(failed.reason()).contains("role");
         });
-        try (Loopback loopback = new Loopback()) {
-            assertThat(loopback.exchange(server, Loopback.context(Loopback.client()))[1].session()).isNotNull();
-        }
+        Loopback loopback = this.tls.loopback();
+        assertThat(loopback.exchange(server, Loopback.context(Loopback.client()))[1].session()).isNotNull();
     }
 
     @Test

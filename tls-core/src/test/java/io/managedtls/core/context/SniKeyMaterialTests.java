@@ -6,16 +6,18 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 
+import io.managedtls.core.SniMaterials;
 import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.material.CertificateRequest;
-import io.managedtls.core.material.DevelopmentCertificateAuthority;
 import io.managedtls.core.material.KeyAlgorithm;
 import io.managedtls.core.material.KeyMaterial;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import static io.managedtls.core.SniMaterials.defaultOf;
+import static io.managedtls.core.SniMaterials.sniOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import io.managedtls.core.TlsException;
@@ -28,26 +30,8 @@ import io.managedtls.core.TlsException;
 @Timeout(60)
 class SniKeyMaterialTests {
 
-    private static final DevelopmentCertificateAuthority CA = DevelopmentCertificateAuthority.create("SNI CA");
-
-    /** The default material of each key type, also valid for {@code other.example}, a name no SNI entry has. */
-    private static final KeyMaterial DEFAULT_EC = defaultMaterial(KeyAlgorithm.EC_P256);
-
-    private static final KeyMaterial DEFAULT_RSA = defaultMaterial(KeyAlgorithm.RSA_2048);
-
-    private static final KeyMaterial DEFAULT_ED25519 = defaultMaterial(KeyAlgorithm.ED25519);
-
-    private static final KeyMaterial SNI_EC = sniMaterial(KeyAlgorithm.EC_P256);
-
-    private static final KeyMaterial SNI_RSA = sniMaterial(KeyAlgorithm.RSA_2048);
-
-    private static final KeyMaterial SNI_ED25519 = sniMaterial(KeyAlgorithm.ED25519);
-
     @ParameterizedTest(name = "{0} default, {1} for b.example, {2}")
-    @CsvSource({ "EC_P256, RSA_2048, TLSv1.3", "EC_P256, RSA_2048, TLSv1.2", "RSA_2048, EC_P256, TLSv1.3",
-            "RSA_2048, EC_P256, TLSv1.2", "EC_P256, ED25519, TLSv1.3", "EC_P256, ED25519, TLSv1.2",
-            "ED25519, EC_P256, TLSv1.3", "ED25519, EC_P256, TLSv1.2", "RSA_2048, ED25519, TLSv1.3",
-            "RSA_2048, ED25519, TLSv1.2", "ED25519, RSA_2048, TLSv1.3", "ED25519, RSA_2048, TLSv1.2" })
+    @MethodSource("io.managedtls.core.SniMaterials#keyTypePairings")
     void serverPresentsTheMaterialOfTheRequestedNameWhateverTheKeyTypeOfTheDefault(KeyAlgorithm defaultKey,
             KeyAlgorithm sniKey, String protocol) throws Exception {
         KeyMaterial defaultMaterial = defaultOf(defaultKey);
@@ -73,12 +57,11 @@ class SniKeyMaterialTests {
     @ParameterizedTest(name = "{0}")
     @CsvSource({ "TLSv1.3", "TLSv1.2" })
     void wildcardAndExactNamesEachPresentTheirOwnKeyType(String protocol) throws Exception {
-        KeyMaterial wildcard = CA.issue(CertificateRequest.server("*.apps.example")
-                .withKeyAlgorithm(KeyAlgorithm.RSA_2048));
-        KeyMaterial exact = CA.issue(CertificateRequest.server("api.apps.example")
-                .withKeyAlgorithm(KeyAlgorithm.ED25519));
-        TlsContext server = TlsContext.create("server", TlsConfig.server(DEFAULT_EC).protocols(protocol)
-                .sniKeyMaterial("*.apps.example", wildcard).sniKeyMaterial("api.apps.example", exact).build());
+        KeyMaterial wildcard = SniMaterials.issue(KeyAlgorithm.RSA_2048, "*.apps.example");
+        KeyMaterial exact = SniMaterials.issue(KeyAlgorithm.ED25519, "api.apps.example");
+        TlsContext server = TlsContext.create("server", TlsConfig.server(defaultOf(KeyAlgorithm.EC_P256))
+                .protocols(protocol).sniKeyMaterial("*.apps.example", wildcard)
+                .sniKeyMaterial("api.apps.example", exact).build());
         try (EchoServer echo = new EchoServer(server)) {
             try (SSLSocket socket = echo.connect(client(), "one.apps.example")) {
                 assertThat(peerSerial(socket)).isEqualTo(serial(wildcard));
@@ -87,19 +70,19 @@ class SniKeyMaterialTests {
                 assertThat(peerSerial(socket)).isEqualTo(serial(exact));
             }
             try (SSLSocket socket = echo.connect(client(), "other.example")) {
-                assertThat(peerSerial(socket)).isEqualTo(serial(DEFAULT_EC));
+                assertThat(peerSerial(socket)).isEqualTo(serial(defaultOf(KeyAlgorithm.EC_P256)));
             }
         }
     }
 
     @Test
     void handshakeFailsWhenTheMaterialOfTheRequestedNameHasNoKeyTypeTheClientAccepts() throws Exception {
-        TlsContext server = TlsContext.create("server", TlsConfig.server(DEFAULT_EC)
-                .sniKeyMaterial("b.example", SNI_RSA).build());
+        TlsContext server = TlsContext.create("server", TlsConfig.server(defaultOf(KeyAlgorithm.EC_P256))
+                .sniKeyMaterial("b.example", sniOf(KeyAlgorithm.RSA_2048)).build());
         // TLS 1.2 suites that only an ECDSA or EdDSA certificate can serve; the default EC one could, b's cannot.
-        TlsContext ecdsaOnly = TlsContext.create("client", TlsConfig.client().trustMaterial(CA.trustMaterial())
-                .protocols("TLSv1.2").cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-                        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
+        TlsContext ecdsaOnly = TlsContext.create("client", TlsConfig.client()
+                .trustMaterial(SniMaterials.CA.trustMaterial()).protocols("TLSv1.2")
+                .cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
                 .build());
         try (EchoServer echo = new EchoServer(server)) {
             assertThatExceptionOfType(SSLHandshakeException.class)
@@ -107,40 +90,13 @@ class SniKeyMaterialTests {
                     .withMessageContaining("Received fatal alert: handshake_failure");
             assertThat(echo.nextHandshake()).isInstanceOf(SSLHandshakeException.class);
             try (SSLSocket socket = echo.connect(ecdsaOnly, "other.example")) {
-                assertThat(peerSerial(socket)).isEqualTo(serial(DEFAULT_EC));
+                assertThat(peerSerial(socket)).isEqualTo(serial(defaultOf(KeyAlgorithm.EC_P256)));
             }
         }
     }
 
     private static TlsContext client() throws TlsException {
-        return TlsContext.create("client", TlsConfig.client().trustMaterial(CA.trustMaterial()).build());
-    }
-
-    private static KeyMaterial defaultMaterial(KeyAlgorithm algorithm) {
-        return CA.issue(CertificateRequest.server("localhost", "127.0.0.1", "other.example")
-                .withKeyAlgorithm(algorithm));
-    }
-
-    private static KeyMaterial sniMaterial(KeyAlgorithm algorithm) {
-        return CA.issue(CertificateRequest.server("b.example").withKeyAlgorithm(algorithm));
-    }
-
-    private static KeyMaterial defaultOf(KeyAlgorithm algorithm) {
-        return switch (algorithm) {
-            case EC_P256 -> DEFAULT_EC;
-            case RSA_2048 -> DEFAULT_RSA;
-            case ED25519 -> DEFAULT_ED25519;
-            default -> throw new IllegalArgumentException(algorithm.name());
-        };
-    }
-
-    private static KeyMaterial sniOf(KeyAlgorithm algorithm) {
-        return switch (algorithm) {
-            case EC_P256 -> SNI_EC;
-            case RSA_2048 -> SNI_RSA;
-            case ED25519 -> SNI_ED25519;
-            default -> throw new IllegalArgumentException(algorithm.name());
-        };
+        return TlsContext.create("client", TlsConfig.client().trustMaterial(SniMaterials.CA.trustMaterial()).build());
     }
 
     private static BigInteger serial(KeyMaterial material) {

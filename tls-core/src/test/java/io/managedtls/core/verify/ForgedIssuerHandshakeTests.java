@@ -12,14 +12,16 @@ import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.PeerAuthentication;
 import io.managedtls.core.config.TlsConfig;
-import io.managedtls.core.connection.HandshakeState;
+import io.managedtls.core.connection.ConnectionState;
 import io.managedtls.core.connection.Loopback;
 import io.managedtls.core.connection.TlsConnection;
+import io.managedtls.core.connection.TlsFixture;
 import io.managedtls.core.material.CertificateRequest;
 import io.managedtls.core.material.DevelopmentCertificateAuthority;
 import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.material.TrustMaterial;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,6 +44,9 @@ class ForgedIssuerHandshakeTests {
     private static final TrustMaterial TRUST = ROOT.trustMaterial()
             .withCrls(List.of(INTERMEDIATE.issueCrl(List.of(REVOKED.certificate()))));
 
+    @RegisterExtension
+    final TlsFixture tls = new TlsFixture();
+
     @ParameterizedTest
     @ValueSource(strings = { "TLSv1.3", "TLSv1.2" })
     void clientRequiringVerificationRefusesTheRevokedServerWithCertificateRevoked(String protocol) throws Exception {
@@ -49,22 +54,21 @@ class ForgedIssuerHandshakeTests {
                 .protocols(protocol).build());
         TlsContext client = TlsContext.create("client", TlsConfig.client().trustMaterial(TRUST)
                 .peerAuthentication(PeerAuthentication.REQUIRED).build());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<TlsException> served = loopback.serve(server, true,
-                    ForgedIssuerHandshakeTests::failureOf);
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                assertThatExceptionOfType(TlsException.class).isThrownBy(connection::handshake).satisfies((ex) -> {
-                    assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
-                    assertThat(ex.alert()).contains(TlsAlert.CERTIFICATE_REVOKED);
-                });
-                assertThat(connection.state()).isNotEqualTo(HandshakeState.ESTABLISHED);
-                assertThat(connection.verifyResult().flagsByDepth().get(0)).containsExactly(VerifyFlag.REVOKED);
-            }
-            // What the server received tells which alert went over the wire.
-            TlsException received = served.get(20, TimeUnit.SECONDS);
-            assertThat(received.error()).as(received.toString()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
-            assertThat(received.alert()).contains(TlsAlert.CERTIFICATE_REVOKED);
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<TlsException> served = loopback.serve(server, true,
+                ForgedIssuerHandshakeTests::failureOf);
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            assertThatExceptionOfType(TlsException.class).isThrownBy(connection::handshake).satisfies((ex) -> {
+                assertThat(ex.error()).as(ex.toString()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
+                assertThat(ex.alert()).contains(TlsAlert.CERTIFICATE_REVOKED);
+            });
+            assertThat(connection.state()).isNotEqualTo(ConnectionState.ESTABLISHED);
+            assertThat(connection.verifyResult().flagsByDepth().get(0)).containsExactly(VerifyFlag.REVOKED);
         }
+        // What the server received tells which alert went over the wire.
+        TlsException received = served.get(20, TimeUnit.SECONDS);
+        assertThat(received.error()).as(received.toString()).isEqualTo(TlsError.FATAL_ALERT_RECEIVED);
+        assertThat(received.alert()).contains(TlsAlert.CERTIFICATE_REVOKED);
     }
 
     @ParameterizedTest
@@ -77,20 +81,19 @@ class ForgedIssuerHandshakeTests {
                 .peerAuthentication(PeerAuthentication.REQUIRED).trustMaterial(trust).build());
         TlsContext client = TlsContext.create("forged-client", Loopback.client()
                 .keyMaterial(forgedChain(revokedClient)).build());
-        try (Loopback loopback = new Loopback()) {
-            CompletableFuture<TlsException> served = loopback.serve(server, true,
-                    ForgedIssuerHandshakeTests::handshakeFailureOf);
-            try (TlsConnection connection = loopback.connect(client, true)) {
-                assertThatExceptionOfType(TlsException.class).isThrownBy(() -> {
-                    connection.handshake();
-                    // In TLS 1.3 the client finishes first and learns of the refusal on its next read.
-                    connection.read(ByteBuffer.allocate(1));
-                });
-            }
-            TlsException refusal = served.get(20, TimeUnit.SECONDS);
-            assertThat(refusal.error()).as(refusal.toString()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
-            assertThat(refusal.getMessage()).contains("REVOKED");
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<TlsException> served = loopback.serve(server, true,
+                ForgedIssuerHandshakeTests::handshakeFailureOf);
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            assertThatExceptionOfType(TlsException.class).isThrownBy(() -> {
+                connection.handshake();
+                // In TLS 1.3 the client finishes first and learns of the refusal on its next read.
+                connection.read(ByteBuffer.allocate(1));
+            });
         }
+        TlsException refusal = served.get(20, TimeUnit.SECONDS);
+        assertThat(refusal.error()).as(refusal.toString()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
+        assertThat(refusal.getMessage()).contains("REVOKED");
     }
 
     /** The key material with a self-signed certificate named after its issuer inserted after its own. */

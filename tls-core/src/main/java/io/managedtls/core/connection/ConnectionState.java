@@ -1,9 +1,10 @@
 package io.managedtls.core.connection;
 
 /**
- * Where a {@link TlsConnection} stands in its life, as mbed TLS's handshake states at a coarser grain.
+ * Where a {@link TlsConnection} stands in its life, from made to closed or failed: the connection's state, of which
+ * a running handshake is one part.
  */
-public enum HandshakeState {
+public enum ConnectionState {
 
     /** Made, no byte exchanged yet. */
     NEW,
@@ -24,6 +25,15 @@ public enum HandshakeState {
     CLOSED,
 
     /** The handshake or the connection failed; nothing more can be sent or received. */
-    FAILED
+    FAILED;
+
+    /**
+     * Returns whether a handshake runs in this state: the first one ({@link #HANDSHAKING}) or a renegotiation
+     * ({@link #RENEGOTIATING}).
+     * @return whether a handshake runs
+     */
+    public boolean isHandshaking() {
+        return this == HANDSHAKING || this == RENEGOTIATING;
+    }
 
 }
