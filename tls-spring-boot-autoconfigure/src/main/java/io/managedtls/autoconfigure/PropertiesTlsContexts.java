@@ -2,6 +2,7 @@ package io.managedtls.autoconfigure;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ final class PropertiesTlsContexts implements Closeable {
 
     private final List<Closeable> watches = new ArrayList<>();
 
+    private final TlsContextReloads reloads;
+
     /**
      * Makes the contexts and starts watching the material of those that reload on change.
      * @param properties the properties
@@ -63,6 +66,7 @@ final class PropertiesTlsContexts implements Closeable {
             this.configs.put(name, config);
         });
         this.registry = TlsContextRegistry.of(contexts.values());
+        this.reloads = TlsContextReloads.following(this.registry);
         try {
             for (TlsContext context : this.registry.contexts()) {
                 context.addContextListener((event) -> {
@@ -87,6 +91,14 @@ final class PropertiesTlsContexts implements Closeable {
      */
     TlsContextRegistry registry() {
         return this.registry;
+    }
+
+    /**
+     * Returns the outcome of each context's last reload.
+     * @return the reloads
+     */
+    TlsContextReloads reloads() {
+        return this.reloads;
     }
 
     /**
@@ -117,8 +129,9 @@ final class PropertiesTlsContexts implements Closeable {
             return true;
         }
         catch (InvalidTlsPropertyException ex) {
-            logger.error("TLS context '" + name + "' keeps its current material: property '" + ex.property()
-                    + "': " + ex.problem() + ". " + ex.action());
+            String reason = "property '" + ex.property() + "': " + ex.problem();
+            this.reloads.failed(name, Instant.now(), context.generation(), reason);
+            logger.error("TLS context '" + name + "' keeps its current material: " + reason + ". " + ex.action());
         }
         catch (InvalidTlsConfigException ex) {
             logger.error("TLS context '" + name + "' keeps its current material: " + ex.getMessage());

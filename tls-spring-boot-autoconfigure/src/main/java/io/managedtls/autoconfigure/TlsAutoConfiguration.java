@@ -81,6 +81,14 @@ public final class TlsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    TlsContextReloads tlsContextReloads(ObjectProvider<PropertiesTlsContexts> propertiesContexts,
+            TlsContextRegistry registry) {
+        PropertiesTlsContexts contexts = propertiesContexts.getIfAvailable();
+        return (contexts != null) ? contexts.reloads() : TlsContextReloads.following(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     TlsService tlsService(TlsContextRegistry contexts) {
         return new TlsService(contexts);
     }
