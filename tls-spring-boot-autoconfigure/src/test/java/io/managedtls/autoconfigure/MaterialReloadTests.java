@@ -43,13 +43,13 @@ class MaterialReloadTests {
     @TempDir
     Path directory;
 
-    private TestMaterial material;
+    private TestMaterials material;
 
     private Path secret;
 
     @BeforeEach
     void mountSecret() throws Exception {
-        this.material = new TestMaterial(this.directory);
+        this.material = new TestMaterials(this.directory);
         this.secret = Files.createDirectory(this.directory.resolve("secret"));
         Path first = writeVersion("..2026_12_05_first", this.material.server);
         Files.createSymbolicLink(this.secret.resolve("..data"), first.getFileName());

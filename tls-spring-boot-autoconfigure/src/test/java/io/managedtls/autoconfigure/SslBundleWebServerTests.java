@@ -41,12 +41,12 @@ class SslBundleWebServerTests {
 
     private static final Path DIRECTORY;
 
-    private static final TestMaterial MATERIAL;
+    private static final TestMaterials MATERIAL;
 
     static {
         try {
             DIRECTORY = Files.createTempDirectory("tls-web");
-            MATERIAL = new TestMaterial(DIRECTORY);
+            MATERIAL = new TestMaterials(DIRECTORY);
         }
         catch (Exception ex) {
             throw new ExceptionInInitializerError(ex);

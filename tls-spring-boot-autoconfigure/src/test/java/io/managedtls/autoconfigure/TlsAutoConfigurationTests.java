@@ -50,11 +50,11 @@ class TlsAutoConfigurationTests {
     @TempDir
     Path directory;
 
-    private TestMaterial material;
+    private TestMaterials material;
 
     @BeforeEach
     void writeMaterial() throws Exception {
-        this.material = new TestMaterial(this.directory);
+        this.material = new TestMaterials(this.directory);
     }
 
     @Test
@@ -98,7 +98,7 @@ class TlsAutoConfigurationTests {
         String certificatePem = Files.readString(this.material.serverCertificate);
         this.runner.withPropertyValues("tls.contexts.api.certificate=" + certificatePem,
                 "tls.contexts.api.private-key=" + encrypted,
-                "tls.contexts.api.private-key-password=" + TestMaterial.KEY_PASSWORD)
+                "tls.contexts.api.private-key-password=" + TestMaterials.KEY_PASSWORD)
             .run((context) -> assertThat(context.getBean(TlsContextRegistry.class).get("api").config().keyMaterial()
                 .certificate()).isEqualTo(this.material.server.certificate()));
     }
@@ -107,7 +107,7 @@ class TlsAutoConfigurationTests {
     void takesAKeyStore() throws Exception {
         Path store = this.material.writeServerKeyStore();
         this.runner.withPropertyValues("tls.contexts.api.key-store.location=file:" + store,
-                "tls.contexts.api.key-store.password=" + TestMaterial.STORE_PASSWORD,
+                "tls.contexts.api.key-store.password=" + TestMaterials.STORE_PASSWORD,
                 "tls.contexts.api.key-store.alias=server")
             .run((context) -> assertThat(context.getBean(TlsContextRegistry.class).get("api").config().keyMaterial()
                 .certificate()).isEqualTo(this.material.server.certificate()));

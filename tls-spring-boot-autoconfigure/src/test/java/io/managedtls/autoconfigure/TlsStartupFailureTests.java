@@ -33,11 +33,11 @@ class TlsStartupFailureTests {
     @TempDir
     Path directory;
 
-    private TestMaterial material;
+    private TestMaterials material;
 
     @BeforeEach
     void writeMaterial() throws Exception {
-        this.material = new TestMaterial(this.directory);
+        this.material = new TestMaterials(this.directory);
     }
 
     @Test

@@ -25,31 +25,31 @@ import org.bouncycastle.operator.OutputEncryptor;
  * Key material written to files for the tests: a development CA, a server and a client certificate, and the broken
  * variants the start-up checks must refuse.
  */
-final class TestMaterial {
+public final class TestMaterials {
 
-    static final String KEY_PASSWORD = "S3cret-Key-Pa55";
+    public static final String KEY_PASSWORD = "S3cret-Key-Pa55";
 
-    static final String STORE_PASSWORD = "S3cret-Store-Pa55";
+    public static final String STORE_PASSWORD = "S3cret-Store-Pa55";
 
-    final DevelopmentCertificateAuthority ca;
+    public final DevelopmentCertificateAuthority ca;
 
-    final KeyMaterial server;
+    public final KeyMaterial server;
 
-    final KeyMaterial client;
+    public final KeyMaterial client;
 
-    final Path caCertificate;
+    public final Path caCertificate;
 
-    final Path serverCertificate;
+    public final Path serverCertificate;
 
-    final Path serverKey;
+    public final Path serverKey;
 
-    final Path clientCertificate;
+    public final Path clientCertificate;
 
-    final Path clientKey;
+    public final Path clientKey;
 
-    final Path directory;
+    public final Path directory;
 
-    TestMaterial(Path directory) throws IOException {
+    public TestMaterials(Path directory) throws IOException {
         this.directory = directory;
         this.ca = DevelopmentCertificateAuthority.create("Test CA");
         this.server = this.ca.issue(CertificateRequest.server("localhost").withIpAddresses("127.0.0.1"));
@@ -65,18 +65,18 @@ final class TestMaterial {
     }
 
     /** Issues a server certificate for localhost and writes it with its key under the given base name. */
-    Path[] writeServer(String name) throws IOException {
+    public Path[] writeServer(String name) throws IOException {
         return write(name, this.ca.issue(CertificateRequest.server("localhost")));
     }
 
     /** Issues a server certificate that expired yesterday. */
-    Path[] writeExpiredServer(String name) throws IOException {
+    public Path[] writeExpiredServer(String name) throws IOException {
         Instant now = Instant.now();
         return write(name, this.ca.issue(CertificateRequest.server("localhost")
             .withValidity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))));
     }
 
-    Path[] write(String name, KeyMaterial material) throws IOException {
+    public Path[] write(String name, KeyMaterial material) throws IOException {
         Path certificate = this.directory.resolve(name + ".pem");
         Path key = this.directory.resolve(name + "-key.pem");
         DevelopmentCertificateAuthority.writeKeyMaterial(material, certificate, key);
@@ -84,7 +84,7 @@ final class TestMaterial {
     }
 
     /** Writes the server key encrypted with {@link #KEY_PASSWORD}. */
-    Path writeEncryptedServerKey() throws Exception {
+    public Path writeEncryptedServerKey() throws Exception {
         OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(
                 org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
             .setProvider(new BouncyCastleProvider())
@@ -100,7 +100,7 @@ final class TestMaterial {
     }
 
     /** Writes the server key and chain as a PKCS#12 store protected by {@link #STORE_PASSWORD}. */
-    Path writeServerKeyStore() throws Exception {
+    public Path writeServerKeyStore() throws Exception {
         return writeKeyStore("server.p12", this.server.privateKey(), this.server.chain().toArray(Certificate[]::new));
     }
 
@@ -116,13 +116,13 @@ final class TestMaterial {
     }
 
     /** The properties of a server context named {@code name} on this material. */
-    List<String> serverProperties(String name) {
+    public List<String> serverProperties(String name) {
         String prefix = "tls.contexts." + name + ".";
         return List.of(prefix + "certificate=" + this.serverCertificate, prefix + "private-key=" + this.serverKey);
     }
 
     /** The properties of a client context named {@code name} that trusts this material's CA. */
-    List<String> clientProperties(String name) {
+    public List<String> clientProperties(String name) {
         String prefix = "tls.contexts." + name + ".";
         return List.of(prefix + "role=client", prefix + "trust.certificates=" + this.caCertificate);
     }
