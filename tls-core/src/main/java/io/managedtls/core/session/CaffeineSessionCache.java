@@ -13,7 +13,6 @@ import java.util.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -43,14 +42,13 @@ public final class CaffeineSessionCache implements TlsSessionCache {
 
     private final AtomicLong explicitEvictions = new AtomicLong();
 
-    private final FixedLifetime lifetime;
-
     private CaffeineSessionCache(Builder builder) {
         RemovalListener listener = builder.removalListener;
-        this.lifetime = new FixedLifetime(builder.timeToLive);
         Caffeine<String, Entry> caffeine = Caffeine.newBuilder().maximumSize(builder.maximumSize)
                 .executor(Runnable::run).recordStats(() -> this.statsCounter)
-                .expireAfter(this.lifetime)
+                // Counted from the write that cached the session: a resumption reads the entry and extends nothing,
+                // and the write order is the creation order that a listing of the newest sessions walks.
+                .expireAfterWrite(builder.timeToLive)
                 .removalListener((String key, Entry value, RemovalCause cause) -> {
                     if (value != null && cause != RemovalCause.REPLACED) {
                         notify(listener, value.record, cause);
@@ -122,6 +120,20 @@ public final class CaffeineSessionCache implements TlsSessionCache {
         return sessions;
     }
 
+    /**
+     * Returns the youngest sessions of Caffeine's write order, which is their creation order (a resumption does not
+     * write the entry). Visits only the sessions it returns.
+     */
+    @Override
+    public List<SessionRecord> newest(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return this.cache.policy().expireAfterWrite()
+            .map((expiry) -> expiry.youngest(limit).values().stream().map((entry) -> entry.record).toList())
+            .orElseGet(() -> TlsSessionCache.super.newest(limit));
+    }
+
     @Override
     public SessionCacheStats stats() {
         CacheStats stats = this.cache.stats();
@@ -139,7 +151,7 @@ public final class CaffeineSessionCache implements TlsSessionCache {
         if (maximumSize < 1) {
             throw new IllegalArgumentException("maximumSize must be at least 1, but was " + maximumSize);
         }
-        this.lifetime.timeToLive = timeToLive;
+        this.cache.policy().expireAfterWrite().ifPresent((expiry) -> expiry.setExpiresAfter(timeToLive));
         this.cache.policy().eviction().ifPresent((eviction) -> eviction.setMaximum(maximumSize));
     }
 
@@ -177,35 +189,6 @@ public final class CaffeineSessionCache implements TlsSessionCache {
 
         SessionRecord resumed(Instant when) {
             return RECORD.updateAndGet(this, (current) -> current.withResumption(when));
-        }
-
-    }
-
-    /**
-     * Counts a session's lifetime from its creation; neither reads nor updates extend it. A new time to live applies
-     * to the sessions created after it.
-     */
-    private static final class FixedLifetime implements Expiry<String, Entry> {
-
-        volatile Duration timeToLive;
-
-        FixedLifetime(Duration timeToLive) {
-            this.timeToLive = timeToLive;
-        }
-
-        @Override
-        public long expireAfterCreate(String key, Entry value, long currentTime) {
-            return this.timeToLive.toNanos();
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Entry value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
-
-        @Override
-        public long expireAfterRead(String key, Entry value, long currentTime, long currentDuration) {
-            return currentDuration;
         }
 
     }

@@ -1,6 +1,7 @@
 package io.managedtls.core.session;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,6 +61,23 @@ public interface TlsSessionCache {
     List<SessionRecord> snapshot();
 
     /**
+     * Returns the most recently created sessions, newest first, for a page of a listing. The default sorts a
+     * {@link #snapshot()}; an implementation that keeps its sessions in creation order answers without visiting them
+     * all.
+     * @param limit the most sessions to return
+     * @return at most {@code limit} sessions, newest first
+     */
+    default List<SessionRecord> newest(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return snapshot().stream()
+            .sorted(Comparator.comparing(SessionRecord::created).reversed())
+            .limit(limit)
+            .toList();
+    }
+
+    /**
      * Returns the cache's statistics.
      * @return the statistics
      */
@@ -73,8 +91,8 @@ public interface TlsSessionCache {
 
     /**
      * Applies new limits, as a reload of the context's configuration asks: a smaller size evicts the sessions over
-     * it; a new time to live applies to the sessions cached from now on. The default keeps the limits the cache was
-     * made with.
+     * it; a new time to live applies to every cached session, counted from its creation (as JSSE's session timeout,
+     * which the context changes with it). The default keeps the limits the cache was made with.
      * @param maximumSize the most sessions to keep, at least 1
      * @param timeToLive how long a session may be resumed after its full handshake
      */
