@@ -15,11 +15,9 @@ import io.managedtls.core.service.TlsService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -37,20 +35,16 @@ class MaterialReloadTests {
 
     private static final Duration WITHIN = Duration.ofSeconds(10);
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(TlsAutoConfiguration.class, SslAutoConfiguration.class));
+    private final ApplicationContextRunner runner = TestMaterials.contextRunner();
 
-    @TempDir
-    Path directory;
-
-    private TestMaterials material;
+    @RegisterExtension
+    final TestMaterials material = new TestMaterials();
 
     private Path secret;
 
     @BeforeEach
     void mountSecret() throws Exception {
-        this.material = new TestMaterials(this.directory);
-        this.secret = Files.createDirectory(this.directory.resolve("secret"));
+        this.secret = Files.createDirectory(this.material.directory.resolve("secret"));
         Path first = writeVersion("..2026_12_05_first", this.material.server);
         Files.createSymbolicLink(this.secret.resolve("..data"), first.getFileName());
         Files.createSymbolicLink(this.secret.resolve("tls.crt"), Path.of("..data", "tls.crt"));
@@ -93,7 +87,7 @@ class MaterialReloadTests {
 
     @Test
     void aFileWrittenInStepsIsReadOnceWhole() {
-        Path[] files = { this.directory.resolve("steps.pem"), this.directory.resolve("steps-key.pem") };
+        Path[] files = { this.material.directory.resolve("steps.pem"), this.material.directory.resolve("steps-key.pem") };
         this.runner.withPropertyValues("tls.contexts.api.certificate=" + this.material.serverCertificate,
                 "tls.contexts.api.private-key=" + this.material.serverKey,
                 "tls.contexts.api.reload-on-change=true", "tls.reload.quiet-period=500ms",

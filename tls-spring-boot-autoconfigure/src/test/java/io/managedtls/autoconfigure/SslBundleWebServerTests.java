@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLContext;
@@ -23,7 +21,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -39,19 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class SslBundleWebServerTests {
 
-    private static final Path DIRECTORY;
-
-    private static final TestMaterials MATERIAL;
-
-    static {
-        try {
-            DIRECTORY = Files.createTempDirectory("tls-web");
-            MATERIAL = new TestMaterials(DIRECTORY);
-        }
-        catch (Exception ex) {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private static final TestMaterials MATERIAL = TestMaterials.inTemporaryDirectory("tls-web");
 
     @LocalServerPort
     int port;
@@ -69,7 +54,7 @@ class SslBundleWebServerTests {
 
     @AfterAll
     static void deleteMaterial() throws Exception {
-        FileSystemUtils.deleteRecursively(DIRECTORY);
+        MATERIAL.delete();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.managedtls.autoconfigure;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.managedtls.core.material.CertificateRequest;
@@ -20,36 +22,99 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.OutputEncryptor;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Key material written to files for the tests: a development CA, a server and a client certificate, and the broken
- * variants the start-up checks must refuse.
+ * variants the start-up checks must refuse. Registered with {@code @RegisterExtension}, it writes fresh material into
+ * a temporary directory before each test and deletes it after.
  */
-public final class TestMaterials {
+public final class TestMaterials implements BeforeEachCallback, AfterEachCallback {
 
     public static final String KEY_PASSWORD = "S3cret-Key-Pa55";
 
     public static final String STORE_PASSWORD = "S3cret-Store-Pa55";
 
-    public final DevelopmentCertificateAuthority ca;
+    public DevelopmentCertificateAuthority ca;
 
-    public final KeyMaterial server;
+    public KeyMaterial server;
 
-    public final KeyMaterial client;
+    public KeyMaterial client;
 
-    public final Path caCertificate;
+    public Path caCertificate;
 
-    public final Path serverCertificate;
+    public Path serverCertificate;
 
-    public final Path serverKey;
+    public Path serverKey;
 
-    public final Path clientCertificate;
+    public Path clientCertificate;
 
-    public final Path clientKey;
+    public Path clientKey;
 
-    public final Path directory;
+    public Path directory;
 
-    public TestMaterials(Path directory) throws IOException {
+    /** Material for each test of a class that registers it with {@code @RegisterExtension}. */
+    public TestMaterials() {
+    }
+
+    /**
+     * Writes material into a new temporary directory at once, for a class whose application context needs the files
+     * before any test runs; {@link #delete()} removes them.
+     * @param prefix the directory's name prefix
+     * @return the material
+     */
+    public static TestMaterials inTemporaryDirectory(String prefix) {
+        try {
+            TestMaterials materials = new TestMaterials();
+            materials.write(Files.createTempDirectory(prefix));
+            return materials;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Returns a runner of the managed TLS auto-configuration with Boot's SSL bundles, and any other configuration.
+     * @param more further auto-configuration classes
+     * @return the runner
+     */
+    public static ApplicationContextRunner contextRunner(Class<?>... more) {
+        List<Class<?>> configurations = new ArrayList<>(List.of(TlsAutoConfiguration.class,
+                SslAutoConfiguration.class));
+        configurations.addAll(List.of(more));
+        return new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(configurations.toArray(Class<?>[]::new)));
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        write(Files.createTempDirectory("tls-test"));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        delete();
+    }
+
+    /**
+     * Deletes the files.
+     * @throws IOException if they cannot be deleted
+     */
+    public void delete() throws IOException {
+        if (this.directory != null) {
+            FileSystemUtils.deleteRecursively(this.directory);
+        }
+    }
+
+    private void write(Path directory) throws IOException {
         this.directory = directory;
         this.ca = DevelopmentCertificateAuthority.create("Test CA");
         this.server = this.ca.issue(CertificateRequest.server("localhost").withIpAddresses("127.0.0.1"));

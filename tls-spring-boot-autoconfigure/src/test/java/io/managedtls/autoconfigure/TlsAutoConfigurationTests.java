@@ -26,13 +26,10 @@ import io.managedtls.core.service.TlsContextRegistry;
 import io.managedtls.core.service.TlsService;
 import io.managedtls.core.session.CaffeineSessionCache;
 import io.managedtls.core.session.TlsSessionCache;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -44,18 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class TlsAutoConfigurationTests {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(TlsAutoConfiguration.class, SslAutoConfiguration.class));
+    private final ApplicationContextRunner runner = TestMaterials.contextRunner();
 
-    @TempDir
-    Path directory;
-
-    private TestMaterials material;
-
-    @BeforeEach
-    void writeMaterial() throws Exception {
-        this.material = new TestMaterials(this.directory);
-    }
+    @RegisterExtension
+    final TestMaterials material = new TestMaterials();
 
     @Test
     void withoutContextsTheRegistryIsEmptyAndTheBeansAreThere() {
@@ -116,7 +105,7 @@ class TlsAutoConfigurationTests {
     @Test
     void bindsClientAuthenticationSniAndCrls() throws Exception {
         Path[] other = this.material.writeServer("other");
-        Path crl = this.directory.resolve("ca.crl");
+        Path crl = this.material.directory.resolve("ca.crl");
         io.managedtls.core.material.DevelopmentCertificateAuthority.writeCrl(this.material.ca.issueCrl(List.of()),
                 crl);
         this.runner.withPropertyValues(properties(this.material.serverProperties("api"), List.of(

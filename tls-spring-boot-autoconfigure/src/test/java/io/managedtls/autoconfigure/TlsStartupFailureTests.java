@@ -4,14 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -27,22 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class TlsStartupFailureTests {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(TlsAutoConfiguration.class, SslAutoConfiguration.class));
+    private final ApplicationContextRunner runner = TestMaterials.contextRunner();
 
-    @TempDir
-    Path directory;
-
-    private TestMaterials material;
-
-    @BeforeEach
-    void writeMaterial() throws Exception {
-        this.material = new TestMaterials(this.directory);
-    }
+    @RegisterExtension
+    final TestMaterials material = new TestMaterials();
 
     @Test
     void aMissingFileNamesThePropertyAndTheFile() {
-        Path missing = this.directory.resolve("missing.pem");
+        Path missing = this.material.directory.resolve("missing.pem");
         FailureAnalysis analysis = failure("tls.contexts.api.certificate=" + missing,
                 "tls.contexts.api.private-key=" + this.material.serverKey);
         assertThat(analysis.getDescription()).contains("'tls.contexts.api.certificate'", missing.toString(),
@@ -144,7 +133,7 @@ class TlsStartupFailureTests {
 
     @Test
     void brokenPemNamesTheFileWithoutItsContent() throws Exception {
-        Path broken = this.directory.resolve("broken-key.pem");
+        Path broken = this.material.directory.resolve("broken-key.pem");
         Files.writeString(broken, "-----BEGIN PRIVATE KEY-----\nTm90QUtleVNlY3JldA==\n-----END PRIVATE KEY-----\n");
         FailureAnalysis analysis = failure("tls.contexts.api.certificate=" + this.material.serverCertificate,
                 "tls.contexts.api.private-key=" + broken);

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.managedtls.autoconfigure.TestMaterials;
-import io.managedtls.autoconfigure.TlsAutoConfiguration;
 import io.managedtls.autoconfigure.TlsContextReloads;
 import io.managedtls.autoconfigure.metrics.TlsMeterBinder;
 import io.managedtls.autoconfigure.metrics.TlsMetricsAutoConfiguration;
@@ -20,14 +19,11 @@ import io.managedtls.core.material.CertificateRequest;
 import io.managedtls.core.service.TlsContextRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.actuate.endpoint.Show;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
@@ -39,20 +35,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(60)
 class TlsActuatorAutoConfigurationTests {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(TlsAutoConfiguration.class, SslAutoConfiguration.class,
-                TlsEndpointAutoConfiguration.class, TlsHealthContributorAutoConfiguration.class,
-                MetricsAutoConfiguration.class, TlsMetricsAutoConfiguration.class));
+    private final ApplicationContextRunner runner = TestMaterials.contextRunner(TlsEndpointAutoConfiguration.class,
+            TlsHealthContributorAutoConfiguration.class, MetricsAutoConfiguration.class,
+            TlsMetricsAutoConfiguration.class);
 
-    @TempDir
-    Path directory;
-
-    private TestMaterials material;
-
-    @BeforeEach
-    void writeMaterial() throws Exception {
-        this.material = new TestMaterials(this.directory);
-    }
+    @RegisterExtension
+    final TestMaterials material = new TestMaterials();
 
     @Test
     void endpointsExistOnlyWhenExposed() {

@@ -6,8 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +13,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.managedtls.autoconfigure.EchoServer;
+import io.managedtls.autoconfigure.TestMaterials;
 import io.managedtls.core.TlsException;
 import io.managedtls.core.connection.TlsConnection;
 import io.managedtls.core.event.HandshakeKind;
-import io.managedtls.core.material.CertificateRequest;
-import io.managedtls.core.material.DevelopmentCertificateAuthority;
-import io.managedtls.core.material.KeyMaterial;
 import io.managedtls.core.service.TlsContextRegistry;
 import io.managedtls.core.service.TlsService;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +31,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -52,27 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(120)
 class TlsActuatorIntegrationTests {
 
-    private static final Path DIRECTORY;
-
-    private static final DevelopmentCertificateAuthority CA = DevelopmentCertificateAuthority.create("Actuator CA");
-
-    private static final KeyMaterial SERVER = CA.issue(CertificateRequest.server("localhost"));
-
-    private static final KeyMaterial CLIENT = CA.issue(CertificateRequest.client("actuator client"));
-
-    static {
-        try {
-            DIRECTORY = Files.createTempDirectory("tls-actuator");
-            DevelopmentCertificateAuthority.writeCertificates(CA.chain(), DIRECTORY.resolve("ca.pem"));
-            DevelopmentCertificateAuthority.writeKeyMaterial(SERVER, DIRECTORY.resolve("server.pem"),
-                    DIRECTORY.resolve("server-key.pem"));
-            DevelopmentCertificateAuthority.writeKeyMaterial(CLIENT, DIRECTORY.resolve("client.pem"),
-                    DIRECTORY.resolve("client-key.pem"));
-        }
-        catch (Exception ex) {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private static final TestMaterials MATERIAL = TestMaterials.inTemporaryDirectory("tls-actuator");
 
     @LocalServerPort
     int port;
@@ -85,23 +60,23 @@ class TlsActuatorIntegrationTests {
 
     @DynamicPropertySource
     static void tlsContexts(DynamicPropertyRegistry registry) {
-        registry.add("tls.contexts.api.certificate", () -> DIRECTORY.resolve("server.pem").toString());
-        registry.add("tls.contexts.api.private-key", () -> DIRECTORY.resolve("server-key.pem").toString());
+        registry.add("tls.contexts.api.certificate", () -> MATERIAL.serverCertificate.toString());
+        registry.add("tls.contexts.api.private-key", () -> MATERIAL.serverKey.toString());
         registry.add("tls.contexts.api.client-auth", () -> "optional");
-        registry.add("tls.contexts.api.trust.certificates", () -> DIRECTORY.resolve("ca.pem").toString());
+        registry.add("tls.contexts.api.trust.certificates", () -> MATERIAL.caCertificate.toString());
         registry.add("tls.contexts.api.protocols", () -> "TLSv1.3");
         registry.add("tls.contexts.backend.role", () -> "client");
-        registry.add("tls.contexts.backend.trust.certificates", () -> DIRECTORY.resolve("ca.pem").toString());
+        registry.add("tls.contexts.backend.trust.certificates", () -> MATERIAL.caCertificate.toString());
         registry.add("tls.contexts.partner.role", () -> "client");
-        registry.add("tls.contexts.partner.certificate", () -> DIRECTORY.resolve("client.pem").toString());
-        registry.add("tls.contexts.partner.private-key", () -> DIRECTORY.resolve("client-key.pem").toString());
-        registry.add("tls.contexts.partner.trust.certificates", () -> DIRECTORY.resolve("ca.pem").toString());
+        registry.add("tls.contexts.partner.certificate", () -> MATERIAL.clientCertificate.toString());
+        registry.add("tls.contexts.partner.private-key", () -> MATERIAL.clientKey.toString());
+        registry.add("tls.contexts.partner.trust.certificates", () -> MATERIAL.caCertificate.toString());
         registry.add("tls.contexts.stranger.role", () -> "client");
     }
 
     @AfterAll
     static void deleteMaterial() throws Exception {
-        FileSystemUtils.deleteRecursively(DIRECTORY);
+        MATERIAL.delete();
     }
 
     @Test
@@ -138,7 +113,7 @@ class TlsActuatorIntegrationTests {
             List<Map<String, Object>> chain = (List<Map<String, Object>>) ((Map<String, Object>) api
                 .get("certificates")).get("chain");
             assertThat(chain.get(0)).containsEntry("subject", "CN=localhost")
-                .containsEntry("subjectAlternativeNames", List.of("localhost"));
+                .containsEntry("subjectAlternativeNames", List.of("localhost", "127.0.0.1"));
             assertThat(get("/actuator/tls/api")).containsEntry("role", "server");
             assertThat(status("/actuator/tls/nosuch")).isEqualTo(404);
 
@@ -157,7 +132,7 @@ class TlsActuatorIntegrationTests {
             assertThat(sessions).hasSize(2).allSatisfy((session) -> assertThat(session)
                 .containsEntry("context", "api").containsEntry("peer", "******"));
             // Newest first: the partner's session came last.
-            assertThat(sessions.get(0)).containsEntry("peerSubject", "CN=actuator client");
+            assertThat(sessions.get(0)).containsEntry("peerSubject", "CN=test client");
             String backendSession = (String) sessions.get(1).get("id");
             assertThat(get("/actuator/tlssessions?limit=1")).containsEntry("total", 4L)
                 .satisfies((page) -> assertThat((List<Object>) page.get("sessions")).hasSize(1));
@@ -193,8 +168,8 @@ class TlsActuatorIntegrationTests {
 
     @Test
     void noEndpointShowsAKeyOrASecret() throws Exception {
-        String privateKey = Base64.getEncoder().encodeToString(SERVER.privateKey().getEncoded());
-        String clientKey = Base64.getEncoder().encodeToString(CLIENT.privateKey().getEncoded());
+        String privateKey = Base64.getEncoder().encodeToString(MATERIAL.server.privateKey().getEncoded());
+        String clientKey = Base64.getEncoder().encodeToString(MATERIAL.client.privateKey().getEncoded());
         try (EchoServer server = new EchoServer(this.contexts.get("api"))) {
             roundTrip(server, "partner");
         }
