@@ -15,12 +15,14 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -55,6 +57,9 @@ final class ContextConfigFactory {
     private static final Log logger = LogFactory.getLog(ContextConfigFactory.class);
 
     private static final String PEM_BEGIN = "-----BEGIN";
+
+    /** A run no path or URL has: 40 characters of base64 without a separator. */
+    private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+=]{40,}");
 
     private static final String LOCATION_ACTION = "Set it to an existing file (a path, or a file: or classpath: "
             + "location) or to the PEM text itself.";
@@ -104,25 +109,6 @@ final class ContextConfigFactory {
      * @param files the material files, absolute, each with the SHA-256 digest of the bytes that were read from it
      */
     record ContextConfig(TlsConfig config, Map<Path, String> files) {
-
-        /**
-         * Tells whether any material file now holds other bytes than it held when this configuration was read.
-         * @return whether the material changed on disk
-         */
-        boolean filesChanged() {
-            for (Map.Entry<Path, String> file : this.files.entrySet()) {
-                try {
-                    if (!digest(Files.readAllBytes(file.getKey())).equals(file.getValue())) {
-                        return true;
-                    }
-                }
-                catch (IOException ex) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
     }
 
     private final class Mapping {
@@ -131,7 +117,7 @@ final class ContextConfigFactory {
 
         private final TlsProperties.Context properties;
 
-        private final Map<Path, String> files = new ConcurrentHashMap<>();
+        private final Map<Path, String> files = new HashMap<>();
 
         private @Nullable SslBundle bundle;
 
@@ -149,16 +135,17 @@ final class ContextConfigFactory {
             TlsConfig.Builder builder = TlsConfig.builder(role);
             KeyMaterial keyMaterial = keyMaterial("", p);
             if (keyMaterial != null) {
-                at("certificate", () -> builder.keyMaterial(keyMaterial));
+                at(keyMaterialProperty("", p), () -> builder.keyMaterial(keyMaterial));
             }
             for (Map.Entry<String, TlsProperties.KeyMaterialProperties> sni : p.getSni().entrySet()) {
-                String path = "sni." + sni.getKey() + ".";
+                String path = "sni[" + sni.getKey() + "].";
                 KeyMaterial sniMaterial = keyMaterial(path, sni.getValue());
                 if (sniMaterial == null) {
                     throw invalid(path + "certificate", "no key material for SNI host name '" + sni.getKey() + "'",
                             "Set " + this.prefix + path + "certificate and private-key, or key-store.location.");
                 }
-                at("sni", () -> builder.sniKeyMaterial(sni.getKey(), sniMaterial));
+                at(keyMaterialProperty(path, sni.getValue()),
+                        () -> builder.sniKeyMaterial(sni.getKey(), sniMaterial));
             }
             TrustMaterial trust = trustMaterial();
             at("trust", () -> builder.trustMaterial(trust));
@@ -234,8 +221,19 @@ final class ContextConfigFactory {
             else {
                 return null;
             }
-            checkValidity(path + (store ? "key-store.location" : "certificate"), material);
+            checkValidity(keyMaterialProperty(path, p), material);
             return material;
+        }
+
+        /** The property that names where a context's or an SNI name's key material came from. */
+        private String keyMaterialProperty(String path, TlsProperties.KeyMaterialProperties p) {
+            if (p.hasPem()) {
+                return path + "certificate";
+            }
+            if (p.getKeyStore().getLocation() != null) {
+                return path + "key-store.location";
+            }
+            return (path.isEmpty() && this.bundle != null) ? "bundle" : path + "certificate";
         }
 
         private KeyMaterial pemKeyMaterial(String path, TlsProperties.KeyMaterialProperties p) {
@@ -414,9 +412,10 @@ final class ContextConfigFactory {
                 throw invalid(property, "is empty", LOCATION_ACTION);
             }
             String trimmed = value.strip();
-            if (trimmed.startsWith(PEM_BEGIN)) {
+            if (!looksLikeLocation(trimmed)) {
+                // PEM text, or something that is no location (a bare base64 key): read as content, never echoed.
                 return MaterialResource.content("the PEM text of " + this.prefix + property,
-                        trimmed.getBytes(StandardCharsets.US_ASCII));
+                        trimmed.getBytes(StandardCharsets.UTF_8));
             }
             Resource resource = ContextConfigFactory.this.resourceLoader.getResource(trimmed);
             if (!resource.exists()) {
@@ -483,6 +482,15 @@ final class ContextConfigFactory {
 
     }
 
+    /**
+     * Tells a location from material given inline: PEM text, or a key pasted without its PEM lines, must never be
+     * taken for a path, or a "does not exist" message would print it.
+     */
+    static boolean looksLikeLocation(String value) {
+        return !value.contains(PEM_BEGIN) && value.length() <= 1024 && value.indexOf('\n') < 0
+                && !BASE64_RUN.matcher(value).find();
+    }
+
     private static String problem(InvalidTlsConfigException ex) {
         String message = ex.getMessage();
         String prefix = ex.setting() + ": ";
@@ -512,6 +520,24 @@ final class ContextConfigFactory {
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException("The JDK's default trust anchors cannot be read", ex);
         }
+    }
+
+    /**
+     * Returns the SHA-256 digest of each file's content now; a file that cannot be read has the digest "unreadable".
+     * @param files the files
+     * @return the digests
+     */
+    static Map<Path, String> digests(Set<Path> files) {
+        Map<Path, String> digests = new HashMap<>();
+        for (Path file : files) {
+            try {
+                digests.put(file, digest(Files.readAllBytes(file)));
+            }
+            catch (IOException ex) {
+                digests.put(file, "unreadable");
+            }
+        }
+        return digests;
     }
 
     private static String digest(byte[] content) {

@@ -2,11 +2,13 @@ package io.managedtls.autoconfigure;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -36,6 +38,9 @@ final class PropertiesTlsContexts implements Closeable {
 
     private final Map<String, ContextConfig> configs = new ConcurrentHashMap<>();
 
+    /** The digests of each context's files as last read, by a reload that succeeded or failed. */
+    private final Map<String, Map<Path, String>> lastRead = new ConcurrentHashMap<>();
+
     private final List<Closeable> watches = new ArrayList<>();
 
     private final TlsContextReloads reloads;
@@ -64,6 +69,7 @@ final class PropertiesTlsContexts implements Closeable {
                                 + name + ".", ex);
             }
             this.configs.put(name, config);
+            this.lastRead.put(name, config.files());
         });
         this.registry = TlsContextRegistry.of(contexts.values());
         this.reloads = TlsContextReloads.following(this.registry);
@@ -75,8 +81,12 @@ final class PropertiesTlsContexts implements Closeable {
                     }
                 });
                 if (properties.getContexts().get(context.name()).isReloadOnChange()) {
-                    this.watches.add(watcher.watch(this.configs.get(context.name()).files().keySet(),
-                            () -> reloadIfChanged(context.name())));
+                    Set<Path> files = this.configs.get(context.name()).files().keySet();
+                    if (files.isEmpty()) {
+                        logger.warn("TLS context '" + context.name() + "' has reload-on-change set, but none of its "
+                                + "material comes from a file (inline PEM, class path or bundle): nothing to watch");
+                    }
+                    this.watches.add(watcher.watch(files, () -> reloadIfChanged(context.name())));
                 }
             }
         }
@@ -106,7 +116,9 @@ final class PropertiesTlsContexts implements Closeable {
      * @param name the context's name
      */
     void reloadIfChanged(String name) {
-        if (this.configs.get(name).filesChanged()) {
+        Map<Path, String> now = ContextConfigFactory.digests(this.configs.get(name).files().keySet());
+        if (!now.equals(this.lastRead.get(name))) {
+            this.lastRead.put(name, now);
             reload(name);
         }
     }
@@ -121,8 +133,8 @@ final class PropertiesTlsContexts implements Closeable {
         TlsContext context = this.registry.get(name);
         try {
             ContextConfig config = this.factory.create(name, this.properties.getContexts().get(name));
-            // The files as read now: a configuration the context refuses is retried only when they change again.
             this.configs.put(name, config);
+            this.lastRead.put(name, config.files());
             context.reload(config.config());
             logger.info("TLS context '" + name + "' reloaded its material (generation " + context.generation()
                     + ")");
@@ -135,6 +147,11 @@ final class PropertiesTlsContexts implements Closeable {
         }
         catch (InvalidTlsConfigException ex) {
             logger.error("TLS context '" + name + "' keeps its current material: " + ex.getMessage());
+        }
+        catch (RuntimeException ex) {
+            String reason = "the new material cannot be used: " + ex;
+            this.reloads.failed(name, Instant.now(), context.generation(), reason);
+            logger.error("TLS context '" + name + "' keeps its current material: " + reason, ex);
         }
         return false;
     }

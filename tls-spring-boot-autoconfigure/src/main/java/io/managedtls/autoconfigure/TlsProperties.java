@@ -1,5 +1,6 @@
 package io.managedtls.autoconfigure;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,12 +28,31 @@ public class TlsProperties {
     private final Map<String, Context> contexts = new LinkedHashMap<>();
 
     /**
+     * Managed TLS listeners by name, each serving a server context's connections to a handler bean; started with the
+     * application and stopped gracefully with it.
+     */
+    private final Map<String, Server> servers = new LinkedHashMap<>();
+
+    /**
+     * Managed TLS clients by name: a client context and the peer to connect to, for TlsService.connect(name).
+     */
+    private final Map<String, Client> clients = new LinkedHashMap<>();
+
+    /**
      * Watching of material files, for contexts with reload-on-change.
      */
     private final Reload reload = new Reload();
 
     public Map<String, Context> getContexts() {
         return this.contexts;
+    }
+
+    public Map<String, Server> getServers() {
+        return this.servers;
+    }
+
+    public Map<String, Client> getClients() {
+        return this.clients;
     }
 
     public Reload getReload() {
@@ -474,6 +494,150 @@ public class TlsProperties {
 
         public void setTimeToLive(Duration timeToLive) {
             this.timeToLive = timeToLive;
+        }
+
+    }
+
+    /**
+     * A managed TLS listener.
+     */
+    public static class Server {
+
+        /**
+         * Name of the server context (under tls.contexts) whose material and settings the listener uses.
+         */
+        private @Nullable String context;
+
+        /**
+         * Address to listen on; every address when not set.
+         */
+        private @Nullable InetAddress bindAddress;
+
+        /**
+         * Port to listen on; 0 picks a free one, published as local.tls.servers.<name>.port.
+         */
+        private int port;
+
+        /**
+         * Name of the TlsConnectionHandler bean that serves the connections.
+         */
+        private @Nullable String handler;
+
+        /**
+         * Most connections open at once; connections beyond it are refused and counted.
+         */
+        private int maxConnections = 10_000;
+
+        /**
+         * How long a connection may go without application bytes either way before it is closed.
+         */
+        private Duration idleTimeout = Duration.ofMinutes(5);
+
+        /**
+         * Selector threads; 0 means one per available processor.
+         */
+        private int selectorThreads;
+
+        public @Nullable String getContext() {
+            return this.context;
+        }
+
+        public void setContext(@Nullable String context) {
+            this.context = context;
+        }
+
+        public @Nullable InetAddress getBindAddress() {
+            return this.bindAddress;
+        }
+
+        public void setBindAddress(@Nullable InetAddress bindAddress) {
+            this.bindAddress = bindAddress;
+        }
+
+        public int getPort() {
+            return this.port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public @Nullable String getHandler() {
+            return this.handler;
+        }
+
+        public void setHandler(@Nullable String handler) {
+            this.handler = handler;
+        }
+
+        public int getMaxConnections() {
+            return this.maxConnections;
+        }
+
+        public void setMaxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public int getSelectorThreads() {
+            return this.selectorThreads;
+        }
+
+        public void setSelectorThreads(int selectorThreads) {
+            this.selectorThreads = selectorThreads;
+        }
+
+    }
+
+    /**
+     * A managed TLS client: a client context and the peer it connects to.
+     */
+    public static class Client {
+
+        /**
+         * Name of the client context (under tls.contexts) to connect through.
+         */
+        private @Nullable String context;
+
+        /**
+         * Host to connect to; with hostname verification on, the name the server's certificate must carry.
+         */
+        private @Nullable String host;
+
+        /**
+         * Port to connect to.
+         */
+        private int port = 443;
+
+        public @Nullable String getContext() {
+            return this.context;
+        }
+
+        public void setContext(@Nullable String context) {
+            this.context = context;
+        }
+
+        public @Nullable String getHost() {
+            return this.host;
+        }
+
+        public void setHost(@Nullable String host) {
+            this.host = host;
+        }
+
+        public int getPort() {
+            return this.port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
         }
 
     }

@@ -78,15 +78,21 @@ class MaterialReloadTests {
                         + "'tls.contexts.api.private-key'");
                 assertThat(served(api, service)).isEqualTo(renewed.certificate());
                 assertThat(api.generation()).isEqualTo(2);
+                TlsContextReloads reloads = context.getBean(TlsContextReloads.class);
+                assertThat(reloads.last("api")).hasValueSatisfying((last) -> {
+                    assertThat(last.succeeded()).isFalse();
+                    assertThat(last.reason()).contains("tls.contexts.api.private-key").doesNotContain("AAAA");
+                });
 
                 KeyMaterial fixed = this.material.ca.issue(CertificateRequest.server("localhost"));
                 swapTo(writeVersion("..2026_12_05_fixed", fixed));
                 awaitServed(api, service, fixed.certificate());
+                assertThat(reloads.last("api")).hasValueSatisfying((last) -> assertThat(last.succeeded()).isTrue());
             });
     }
 
     @Test
-    void aFileWrittenInStepsIsReadOnceWhole() {
+    void aFileWrittenInStepsIsReadOnceWhole(CapturedOutput output) {
         Path[] files = { this.material.directory.resolve("steps.pem"), this.material.directory.resolve("steps-key.pem") };
         this.runner.withPropertyValues("tls.contexts.api.certificate=" + this.material.serverCertificate,
                 "tls.contexts.api.private-key=" + this.material.serverKey,
@@ -106,6 +112,9 @@ class MaterialReloadTests {
                 Files.copy(files[1], this.material.serverKey, StandardCopyOption.REPLACE_EXISTING);
                 awaitServed(api, context.getBean(TlsService.class), renewed.certificate());
                 assertThat(api.generation()).isEqualTo(2);
+                assertThat(output).doesNotContain("keeps its current material");
+                assertThat(context.getBean(TlsContextReloads.class).last("api"))
+                    .hasValueSatisfying((last) -> assertThat(last.succeeded()).isTrue());
             });
     }
 

@@ -42,6 +42,8 @@ class PropertyDocumentationTests {
         Set<String> bound = new TreeSet<>();
         collect("", TlsProperties.Context.class, bound);
         collect("tls.reload.", TlsProperties.Reload.class, bound);
+        collect("tls.servers.<name>.", TlsProperties.Server.class, bound);
+        collect("tls.clients.<name>.", TlsProperties.Client.class, bound);
         assertThat(documented).isEqualTo(bound);
     }
 
@@ -73,7 +75,7 @@ class PropertyDocumentationTests {
                 continue;
             }
             if (descriptor.getName().equals("sni")) {
-                names.add(name + ".<host>.certificate");
+                names.add(name + "[<host>].certificate");
             }
             else if (propertyType.getName().startsWith(TlsProperties.class.getName() + "$")) {
                 collect(name + ".", propertyType, names);

@@ -200,6 +200,7 @@ class TlsAutoConfigurationTests {
                 assertThat(context.getBean(TlsContextRegistry.class)).isSameAs(OwnBeans.REGISTRY);
                 assertThat(context.getBean(TlsService.class)).isSameAs(OwnBeans.SERVICE);
                 assertThat(context).doesNotHaveBean(PropertiesTlsContexts.class);
+                assertThat(context.getBean(SslBundles.class).getBundleNames()).doesNotContain("api");
             });
     }
 

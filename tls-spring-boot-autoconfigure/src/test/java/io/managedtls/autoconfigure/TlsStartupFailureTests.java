@@ -141,6 +141,18 @@ class TlsStartupFailureTests {
             .doesNotContain("Tm90QUtleVNlY3JldA");
     }
 
+    @Test
+    void aKeyGivenWithoutItsPemLinesIsNeverShown() throws Exception {
+        String pem = Files.readString(this.material.serverKey);
+        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        FailureAnalysis analysis = failure("tls.contexts.api.certificate=" + this.material.serverCertificate,
+                "tls.contexts.api.private-key=" + base64);
+        assertThat(analysis.getDescription()).contains("'tls.contexts.api.private-key'",
+                "the PEM text of tls.contexts.api.private-key")
+            .doesNotContain(base64.substring(0, 40));
+        assertThat(analysis.getAction()).doesNotContain(base64.substring(0, 40));
+    }
+
     private FailureAnalysis failure(String... properties) {
         FailureAnalysis[] analysis = new FailureAnalysis[1];
         this.runner.withPropertyValues(properties).run((context) -> {

@@ -16,4 +16,16 @@ public record ContextCertificates(List<MaterialCertificate> certificates, List<C
         crls = List.copyOf(crls);
     }
 
+    /**
+     * Returns the end-entity certificates the context presents: the default one and each SNI name's, without the
+     * rest of their chains and without trust anchors.
+     * @return the served certificates
+     */
+    public List<MaterialCertificate> served() {
+        return this.certificates.stream()
+            .filter((certificate) -> certificate.depth() == 0
+                    && certificate.use() != MaterialCertificate.Use.TRUST_ANCHOR)
+            .toList();
+    }
+
 }

@@ -1,5 +1,8 @@
 package io.managedtls.core.service;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 import io.managedtls.core.TlsException;
@@ -17,12 +20,26 @@ public final class TlsService {
 
     private final TlsContextRegistry contexts;
 
+    private final Map<String, ClientEndpoint> clients;
+
     /**
-     * Creates a service over the given contexts.
+     * Creates a service over the given contexts, without named clients.
      * @param contexts the contexts
      */
     public TlsService(TlsContextRegistry contexts) {
+        this(contexts, Map.of());
+    }
+
+    /**
+     * Creates a service over the given contexts and named clients.
+     * @param contexts the contexts
+     * @param clients the peers to connect to by name
+     * @throws IllegalArgumentException if a client names a context that is missing or not a client context
+     */
+    public TlsService(TlsContextRegistry contexts, Map<String, ClientEndpoint> clients) {
         this.contexts = Objects.requireNonNull(contexts, "contexts");
+        this.clients = Collections.unmodifiableMap(new LinkedHashMap<>(clients));
+        this.clients.forEach((name, client) -> clientContext(client.context()));
     }
 
     /**
@@ -56,17 +73,46 @@ public final class TlsService {
      * @throws TlsException if the TCP connection cannot be made
      */
     public TlsConnection connect(String contextName, String host, int port) throws TlsException {
+        return clientContext(contextName).connect(host, port);
+    }
+
+    /**
+     * Opens a blocking connection to a named client: its context, host and port. Connections to the same client
+     * resume the sessions of the ones before.
+     * @param clientName the client's name
+     * @return the connection, which the caller closes
+     * @throws IllegalArgumentException if there is no client of that name
+     * @throws TlsException if the TCP connection cannot be made
+     */
+    public TlsConnection connect(String clientName) throws TlsException {
+        ClientEndpoint client = this.clients.get(clientName);
+        if (client == null) {
+            throw new IllegalArgumentException("No TLS client named '" + clientName + "'; the clients are "
+                    + this.clients.keySet());
+        }
+        return connect(client.context(), client.host(), client.port());
+    }
+
+    /**
+     * Returns the named clients.
+     * @return the clients by name
+     */
+    public Map<String, ClientEndpoint> clients() {
+        return this.clients;
+    }
+
+    private TlsContext clientContext(String contextName) {
         TlsContext context = context(contextName);
         if (context.config().role() != TlsRole.CLIENT) {
             throw new IllegalArgumentException("TLS context '" + contextName + "' is a server context; connections "
                     + "are opened through client contexts");
         }
-        return context.connect(host, port);
+        return context;
     }
 
     @Override
     public String toString() {
-        return "TlsService" + this.contexts.names();
+        return "TlsService" + this.contexts.names() + " clients " + this.clients.keySet();
     }
 
 }

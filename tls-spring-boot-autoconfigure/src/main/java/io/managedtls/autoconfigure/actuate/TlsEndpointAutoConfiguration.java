@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = TlsAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnBean(TlsContextRegistry.class)
+@ConditionalOnBean({ TlsContextRegistry.class, TlsContextReloads.class })
 @EnableConfigurationProperties(TlsEndpointProperties.class)
 public final class TlsEndpointAutoConfiguration {
 

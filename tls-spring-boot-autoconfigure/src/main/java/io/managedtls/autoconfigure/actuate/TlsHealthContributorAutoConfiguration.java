@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = TlsAutoConfiguration.class)
 @ConditionalOnClass({ Health.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(TlsContextRegistry.class)
+@ConditionalOnBean({ TlsContextRegistry.class, TlsContextReloads.class })
 @ConditionalOnEnabledHealthIndicator("tls")
 @EnableConfigurationProperties(TlsHealthIndicatorProperties.class)
 public final class TlsHealthContributorAutoConfiguration {

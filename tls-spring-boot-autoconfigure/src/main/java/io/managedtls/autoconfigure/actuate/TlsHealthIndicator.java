@@ -57,10 +57,7 @@ public class TlsHealthIndicator extends AbstractHealthIndicator {
             Map<String, Object> detail = new LinkedHashMap<>();
             List<String> expired = new ArrayList<>();
             List<String> expiring = new ArrayList<>();
-            for (MaterialCertificate certificate : context.certificates().certificates()) {
-                if (certificate.use() == MaterialCertificate.Use.TRUST_ANCHOR) {
-                    continue;
-                }
+            for (MaterialCertificate certificate : context.certificates().served()) {
                 CertificateInfo info = certificate.info();
                 String name = info.subject() + ((certificate.sniHostName() != null)
                         ? " (SNI " + certificate.sniHostName() + ")" : "") + " expires " + info.notAfter();

@@ -60,15 +60,19 @@ public class TlsSessionsEndpoint {
      * @param context only this context's sessions, or {@code null} for all
      * @param limit the most sessions to list (default 100, at most 1000)
      * @param offset how many of the newest to skip (default 0)
-     * @return the page and the number of sessions there are (as the caches estimate it)
+     * @return the page and the number of sessions there are (as the caches estimate it), or {@code null} (404) for
+     * an unknown context
      */
     @ReadOperation
-    public SessionsDescriptor sessions(SecurityContext securityContext, @Nullable String context,
+    public @Nullable SessionsDescriptor sessions(SecurityContext securityContext, @Nullable String context,
             @Nullable Integer limit, @Nullable Integer offset) {
+        if (context != null && this.contexts.find(context).isEmpty()) {
+            return null;
+        }
         int size = Math.min(Math.max((limit != null) ? limit : DEFAULT_LIMIT, 0), MAX_LIMIT);
         int skip = Math.max((offset != null) ? offset : 0, 0);
         int keep = (int) Math.min((long) size + skip, Integer.MAX_VALUE);
-        // Each cache hands out its newest sessions without visiting the others: a page of 100,000 costs a page.
+        // Each cache hands out its newest sessions without visiting the others: a page costs its offset and limit.
         List<SessionRecord> newest = new ArrayList<>();
         long total = 0;
         for (TlsContext tlsContext : selected(context)) {

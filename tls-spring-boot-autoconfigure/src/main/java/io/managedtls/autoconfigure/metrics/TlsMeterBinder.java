@@ -89,10 +89,8 @@ public class TlsMeterBinder implements MeterBinder {
 
     private static List<String> servedCertificates(TlsContext context) {
         List<String> names = new ArrayList<>();
-        for (MaterialCertificate certificate : context.certificates().certificates()) {
-            if (certificate.depth() == 0 && certificate.use() != MaterialCertificate.Use.TRUST_ANCHOR) {
-                names.add(certificateTag(certificate));
-            }
+        for (MaterialCertificate certificate : context.certificates().served()) {
+            names.add(certificateTag(certificate));
         }
         return names;
     }
@@ -104,9 +102,8 @@ public class TlsMeterBinder implements MeterBinder {
 
     /** Reads the certificate in force now, so that the gauge follows reloads. */
     private static double secondsToExpiry(TlsContext context, String tag) {
-        for (MaterialCertificate certificate : context.certificates().certificates()) {
-            if (certificate.depth() == 0 && certificate.use() != MaterialCertificate.Use.TRUST_ANCHOR
-                    && certificateTag(certificate).equals(tag)) {
+        for (MaterialCertificate certificate : context.certificates().served()) {
+            if (certificateTag(certificate).equals(tag)) {
                 return certificate.info().notAfter().getEpochSecond() - Instant.now().getEpochSecond();
             }
         }

@@ -7,10 +7,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,9 @@ public final class MaterialFileWatcher implements Closeable {
 
     private final Duration quietPeriod;
 
+    /** The longest a watch's action waits while its directories never stay quiet. */
+    private final Duration longestWait;
+
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
@@ -64,6 +69,7 @@ public final class MaterialFileWatcher implements Closeable {
             throw new IllegalArgumentException("quietPeriod must not be negative, but was " + quietPeriod);
         }
         this.quietPeriod = quietPeriod;
+        this.longestWait = quietPeriod.multipliedBy(10).plusSeconds(5);
     }
 
     /**
@@ -83,11 +89,35 @@ public final class MaterialFileWatcher implements Closeable {
             if (this.closed) {
                 throw new IllegalStateException("The material file watcher is closed");
             }
-            register(watch);
             this.watches.add(watch);
+            try {
+                register(watch);
+            }
+            catch (IOException | RuntimeException ex) {
+                this.watches.remove(watch);
+                throw ex;
+            }
             startIfNeeded();
         }
-        return () -> this.watches.remove(watch);
+        return () -> {
+            this.watches.remove(watch);
+            synchronized (this.lock) {
+                cancelUnused();
+            }
+        };
+    }
+
+    /** Cancels the keys of directories no watch needs any more, and forgets invalid ones; called under the lock. */
+    private void cancelUnused() {
+        Set<Path> needed = new HashSet<>();
+        this.watches.forEach((watch) -> needed.addAll(watch.directories));
+        this.keys.entrySet().removeIf((entry) -> {
+            boolean unused = !needed.contains(entry.getKey()) || !entry.getValue().isValid();
+            if (unused) {
+                entry.getValue().cancel();
+            }
+            return unused;
+        });
     }
 
     @Override
@@ -130,6 +160,35 @@ public final class MaterialFileWatcher implements Closeable {
             }
         }
         watch.directories = directories;
+        watch.names = namesOf(watch.files);
+        cancelUnused();
+    }
+
+    /**
+     * The entry names whose events concern a watch: its files and their link targets, and Kubernetes' {@code ..data}
+     * links and {@code ..<timestamp>} directories. Events about other files of a shared directory are ignored, so
+     * that they cannot hold the quiet period off.
+     */
+    private static Set<String> namesOf(Set<Path> files) {
+        Set<String> names = new HashSet<>();
+        for (Path file : files) {
+            names.add(String.valueOf(file.getFileName()));
+            try {
+                names.add(String.valueOf(file.toRealPath().getFileName()));
+            }
+            catch (IOException ex) {
+                // missing for now
+            }
+        }
+        return names;
+    }
+
+    private static boolean concerns(Watch watch, WatchEvent<?> event) {
+        if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path name)) {
+            return true;
+        }
+        String entry = name.toString();
+        return watch.names.contains(entry) || entry.startsWith("..");
     }
 
     private static Set<Path> directoriesOf(Set<Path> files) {
@@ -175,13 +234,13 @@ public final class MaterialFileWatcher implements Closeable {
                         : watchService.poll(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
                 if (key != null) {
                     Path directory = (Path) key.watchable();
-                    key.pollEvents();
+                    List<WatchEvent<?>> events = key.pollEvents();
                     key.reset();
-                    long quietUntil = System.nanoTime() + this.quietPeriod.toNanos();
+                    long now = System.nanoTime();
                     for (Watch watch : this.watches) {
-                        if (watch.directories.contains(directory)) {
-                            watch.pending = true;
-                            watch.deadline = quietUntil;
+                        if (watch.directories.contains(directory)
+                                && events.stream().anyMatch((event) -> concerns(watch, event))) {
+                            watch.touched(now, this.quietPeriod, this.longestWait);
                         }
                     }
                 }
@@ -193,6 +252,10 @@ public final class MaterialFileWatcher implements Closeable {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+        }
+        catch (RuntimeException | Error ex) {
+            logger.error("The TLS material file watcher stopped; changed material is no longer picked up", ex);
+            throw ex;
         }
     }
 
@@ -214,7 +277,7 @@ public final class MaterialFileWatcher implements Closeable {
                 try {
                     watch.action.run();
                 }
-                catch (RuntimeException ex) {
+                catch (RuntimeException | LinkageError ex) {
                     logger.error("Reacting to a change of " + watch.files + " failed", ex);
                 }
                 synchronized (this.lock) {
@@ -240,13 +303,29 @@ public final class MaterialFileWatcher implements Closeable {
 
         volatile Set<Path> directories = Set.of();
 
+        volatile Set<String> names = Set.of();
+
         volatile boolean pending;
 
         volatile long deadline;
 
+        /** When the first event of the pending change came. */
+        private long firstEvent;
+
         Watch(Set<Path> files, Runnable action) {
             this.files = files;
             this.action = action;
+        }
+
+        /** Puts the action off until the directories are quiet, but no longer than the longest wait in all. */
+        void touched(long now, Duration quietPeriod, Duration longestWait) {
+            if (!this.pending) {
+                this.pending = true;
+                this.firstEvent = now;
+            }
+            long quiet = now + quietPeriod.toNanos();
+            long latest = this.firstEvent + longestWait.toNanos();
+            this.deadline = (quiet - latest < 0) ? quiet : latest;
         }
 
     }
