@@ -1,0 +1,452 @@
+package io.managedtls.core.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.managedtls.core.TlsError;
+import io.managedtls.core.TlsException;
+import io.managedtls.core.connection.ConnectionState;
+import io.managedtls.core.connection.TlsConnection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One accepted connection in service: the {@link TlsChannel} its handler sees, and the state its selector thread
+ * drives through the phases handshake, open, closing and ended. Other threads only queue output and ask for a close;
+ * everything else, the {@link TlsConnection} included, belongs to the selector thread.
+ */
+final class ServedConnection implements TlsChannel {
+
+    private static final System.Logger logger = System.getLogger(TlsListener.class.getName());
+
+    /** Reads per turn: enough to drain a burst, few enough that a peer that keeps sending cannot starve the others. */
+    private static final int READS_PER_TURN = 16;
+
+    /**
+     * Lets the connection's own monotonic clock pass the handshake deadline before the connection is asked again, as
+     * the deadline is read off it as wall-clock time.
+     */
+    private static final long DEADLINE_MARGIN_NANOS = 2_000_000;
+
+    private enum Phase {
+        HANDSHAKING, OPEN, CLOSING, ENDED
+    }
+
+    private final TlsConnection connection;
+
+    private final SocketChannel channel;
+
+    private final SelectorLoop loop;
+
+    private final ConnectionPolicy policy;
+
+    // Written by any thread.
+
+    private final Queue<ByteBuffer> output = new ConcurrentLinkedQueue<>();
+
+    private final AtomicLong pendingBytes = new AtomicLong();
+
+    /** Whether the connection waits in one of its loop's queues to be served. */
+    final AtomicBoolean scheduled = new AtomicBoolean();
+
+    private volatile boolean closeRequested;
+
+    private volatile boolean slowConsumer;
+
+    // The selector thread's alone.
+
+    private @Nullable SelectionKey key;
+
+    private Phase phase = Phase.HANDSHAKING;
+
+    /** The handshake's or the close's deadline in {@link SelectorLoop#now()} terms. */
+    private long deadline = Long.MAX_VALUE;
+
+    private long lastActivity;
+
+    /** Whether the selector thread is serving this connection now, so that a callback's write needs no wake-up. */
+    boolean inService;
+
+    /** Whether the loop counts the connection among its own, which only the loop's thread may change. */
+    boolean inLoop;
+
+    private boolean readPending;
+
+    private boolean wantWrite;
+
+    private boolean peerClosed;
+
+    private boolean closeNotifyStarted;
+
+    private boolean closeNotifySent;
+
+    private boolean opened;
+
+    ServedConnection(TlsConnection connection, SocketChannel channel, SelectorLoop loop, ConnectionPolicy policy) {
+        this.connection = connection;
+        this.channel = channel;
+        this.loop = loop;
+        this.policy = policy;
+    }
+
+    // ---------------------------------------------------------------- TlsChannel, any thread
+
+    @Override
+    public void write(ByteBuffer data) {
+        int length = data.remaining();
+        if (length == 0 || this.closeRequested || this.slowConsumer) {
+            data.position(data.limit());
+            return;
+        }
+        if (this.pendingBytes.addAndGet(length) > this.policy.maxPendingBytes()) {
+            data.position(data.limit());
+            this.slowConsumer = true;
+            this.loop.post(this);
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(length);
+        copy.put(data).flip();
+        this.output.add(copy);
+        this.loop.post(this);
+    }
+
+    @Override
+    public void close() {
+        if (!this.closeRequested) {
+            this.closeRequested = true;
+            this.loop.post(this);
+        }
+    }
+
+    @Override
+    public TlsConnection connection() {
+        return this.connection;
+    }
+
+    @Override
+    public @Nullable String remoteAddress() {
+        return this.connection.info().peer();
+    }
+
+    @Override
+    public long id() {
+        return this.connection.info().id();
+    }
+
+    @Override
+    public String toString() {
+        return "TlsChannel[" + this.connection.info() + ", " + this.phase + "]";
+    }
+
+    // ---------------------------------------------------------------- the selector thread
+
+    /** Registers the channel and starts the handshake, so that its deadline runs from now. */
+    void start(Selector selector, long now) throws ClosedChannelException {
+        this.key = this.channel.register(selector, SelectionKey.OP_READ, this);
+        this.connection.onTasksComplete(() -> this.loop.post(this));
+        this.lastActivity = now;
+        serve(false, now);
+    }
+
+    /**
+     * Does what can be done now: goes on with the handshake, reads and hands over what arrived, sends what is
+     * queued, goes on with a close; then asks the selector for what it waits for.
+     * @param readable whether the selector reported the channel readable
+     * @param now the loop's time
+     */
+    void serve(boolean readable, long now) {
+        if (this.phase == Phase.ENDED) {
+            return;
+        }
+        this.inService = true;
+        this.wantWrite = false;
+        try {
+            if (this.phase == Phase.HANDSHAKING && !handshake(now)) {
+                return;
+            }
+            if (readable || this.readPending) {
+                read(now);
+            }
+            if (this.phase == Phase.ENDED || endIfSlowConsumer()) {
+                return;
+            }
+            if (this.closeRequested && this.phase == Phase.OPEN) {
+                beginClose(now + this.policy.closeNotifyTimeoutNanos());
+            }
+            send(now);
+            if (this.phase == Phase.CLOSING) {
+                progressClose();
+            }
+        }
+        catch (TlsException ex) {
+            failed(ex);
+        }
+        finally {
+            this.inService = false;
+            if (this.phase != Phase.ENDED) {
+                updateInterest();
+            }
+        }
+    }
+
+    /** When the loop should look at this connection again: its handshake, idle or close deadline. */
+    long deadline() {
+        if (this.phase == Phase.OPEN) {
+            long idle = this.lastActivity + this.policy.idleTimeoutNanos();
+            return (idle < this.lastActivity) ? Long.MAX_VALUE : idle;
+        }
+        return this.deadline;
+    }
+
+    /** Acts on a deadline that passed: a handshake timeout, an idle timeout, or the end of a close's wait. */
+    void expire(long now) {
+        switch (this.phase) {
+            case HANDSHAKING -> {
+                // The connection fails its own handshake with TIMEOUT, so that the context's statistics say so.
+                serve(false, now);
+                if (this.phase == Phase.HANDSHAKING) {
+                    this.deadline = now + DEADLINE_MARGIN_NANOS;
+                    this.loop.wakeAt(this.deadline);
+                }
+            }
+            case OPEN -> {
+                this.policy.counters().idleTimedOut();
+                beginClose(now + this.policy.closeNotifyTimeoutNanos());
+                serve(false, now);
+            }
+            case CLOSING -> end();
+            case ENDED -> {
+            }
+        }
+    }
+
+    /** Closes for the listener's stop: a handshake at once, an open connection with close_notify by the deadline. */
+    void stop(long stopDeadline, long now) {
+        if (this.phase == Phase.HANDSHAKING) {
+            end();
+        }
+        else if (this.phase != Phase.ENDED) {
+            beginClose(stopDeadline);
+            serve(false, now);
+        }
+    }
+
+    /** Ends the connection: closes it and its channel, counts it, and tells the handler if it was opened. Once. */
+    void end() {
+        if (this.phase == Phase.ENDED) {
+            return;
+        }
+        this.phase = Phase.ENDED;
+        this.closeRequested = true;
+        if (this.key != null) {
+            this.key.cancel();
+        }
+        try {
+            this.connection.close();
+        }
+        catch (RuntimeException ex) {
+            logger.log(System.Logger.Level.WARNING, () -> "Closing " + this.connection.info() + " failed", ex);
+        }
+        if (this.channel.isOpen()) {
+            // Only when the connection could not close its transport.
+            try {
+                this.channel.close();
+            }
+            catch (IOException ex) {
+                logger.log(System.Logger.Level.DEBUG, () -> "Closing the channel of " + this.connection.info()
+                        + " failed", ex);
+            }
+        }
+        this.output.clear();
+        if (this.inLoop) {
+            this.loop.removed(this);
+        }
+        this.policy.counters().closed();
+        if (this.opened) {
+            call("onClose", () -> this.policy.handler().onClose(this));
+        }
+    }
+
+    private boolean handshake(long now) throws TlsException {
+        int result = this.connection.handshake();
+        if (this.deadline == Long.MAX_VALUE) {
+            Instant handshakeDeadline = this.connection.handshakeDeadline();
+            if (handshakeDeadline != null) {
+                this.deadline = now + Duration.between(Instant.now(), handshakeDeadline).toNanos()
+                        + DEADLINE_MARGIN_NANOS;
+                this.loop.wakeAt(this.deadline);
+            }
+        }
+        if (result < 0) {
+            this.wantWrite = result == TlsConnection.WANT_WRITE;
+            return false;
+        }
+        this.phase = Phase.OPEN;
+        this.deadline = Long.MAX_VALUE;
+        this.lastActivity = now;
+        this.loop.wakeAt(deadline());
+        // Application data may have come with the client's Finished, and no readiness will report it again.
+        this.readPending = true;
+        this.opened = true;
+        if (!call("onOpen", () -> this.policy.handler().onOpen(this))) {
+            end();
+            return false;
+        }
+        return true;
+    }
+
+    private void read(long now) throws TlsException {
+        this.readPending = false;
+        ByteBuffer buffer = this.loop.readBuffer();
+        for (int i = 0; i < READS_PER_TURN; i++) {
+            buffer.clear();
+            int n = this.connection.read(buffer);
+            if (n > 0) {
+                this.lastActivity = now;
+                buffer.flip();
+                if (!call("onData", () -> this.policy.handler().onData(this, buffer))) {
+                    end();
+                }
+                if (this.phase == Phase.ENDED) {
+                    return;
+                }
+                continue;
+            }
+            if (n == TlsConnection.END_OF_STREAM) {
+                peerClosed(now);
+            }
+            else if (n == TlsConnection.WANT_WRITE) {
+                this.readPending = true;
+                this.wantWrite = true;
+            }
+            return;
+        }
+        // What the connection decrypted already shows on no selector: this connection's turn comes again.
+        this.readPending = true;
+        this.loop.continueLater(this);
+    }
+
+    private void send(long now) throws TlsException {
+        if (this.closeNotifyStarted || this.connection.state() == ConnectionState.CLOSED) {
+            // The peer's TLS 1.2 close_notify closed both directions, or ours went out: nothing more may follow.
+            discardOutput();
+        }
+        else {
+            for (ByteBuffer head = this.output.peek(); head != null; head = this.output.peek()) {
+                int n = this.connection.write(head);
+                if (n < 0) {
+                    this.wantWrite |= n == TlsConnection.WANT_WRITE;
+                    break;
+                }
+                this.pendingBytes.addAndGet(-n);
+                this.lastActivity = now;
+                if (!head.hasRemaining()) {
+                    this.output.poll();
+                }
+            }
+        }
+        if (this.connection.hasPendingOutput() && this.connection.flush() == TlsConnection.WANT_WRITE) {
+            this.wantWrite = true;
+        }
+    }
+
+    private void discardOutput() {
+        this.output.clear();
+        this.pendingBytes.set(0);
+    }
+
+    private void beginClose(long closeDeadline) {
+        this.closeRequested = true;
+        if (this.phase == Phase.HANDSHAKING) {
+            end();
+        }
+        else if (this.phase == Phase.OPEN || closeDeadline < this.deadline) {
+            this.phase = Phase.CLOSING;
+            this.deadline = closeDeadline;
+            this.loop.wakeAt(closeDeadline);
+        }
+    }
+
+    private void peerClosed(long now) {
+        this.peerClosed = true;
+        if (this.phase == Phase.OPEN) {
+            this.phase = Phase.CLOSING;
+            this.deadline = now + this.policy.closeNotifyTimeoutNanos();
+            this.loop.wakeAt(this.deadline);
+        }
+    }
+
+    /** Sends close_notify once the queued output left, then ends as soon as the peer's close_notify came too. */
+    private void progressClose() throws TlsException {
+        if (!this.closeNotifyStarted && !this.output.isEmpty()) {
+            return;
+        }
+        this.closeNotifyStarted = true;
+        if (!this.closeNotifySent) {
+            int result = this.connection.closeNotify();
+            if (result < 0) {
+                this.wantWrite |= result == TlsConnection.WANT_WRITE;
+                return;
+            }
+            this.closeNotifySent = true;
+        }
+        if (this.peerClosed) {
+            end();
+        }
+    }
+
+    private boolean endIfSlowConsumer() {
+        if (!this.slowConsumer) {
+            return false;
+        }
+        this.policy.counters().slowConsumer();
+        logger.log(System.Logger.Level.DEBUG, () -> this.connection.info() + " closed as a slow consumer: more than "
+                + this.policy.maxPendingBytes() + " bytes queued");
+        end();
+        return true;
+    }
+
+    private void failed(TlsException failure) {
+        if (failure.error() == TlsError.TIMEOUT) {
+            this.policy.counters().handshakeTimedOut();
+        }
+        logger.log(System.Logger.Level.DEBUG, () -> this.connection.info() + " ended: " + failure.getMessage());
+        end();
+    }
+
+    private void updateInterest() {
+        SelectionKey registered = this.key;
+        if (registered == null || !registered.isValid()) {
+            return;
+        }
+        int ops = (this.wantWrite || this.connection.hasPendingOutput())
+                ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+        if (registered.interestOps() != ops) {
+            registered.interestOps(ops);
+        }
+    }
+
+    /** Runs a handler callback; an exception is logged and counted, and the caller ends the connection. */
+    private boolean call(String callback, Runnable action) {
+        try {
+            action.run();
+            return true;
+        }
+        catch (Exception ex) {
+            this.policy.counters().handlerFailed();
+            logger.log(System.Logger.Level.WARNING, () -> "The TLS connection handler failed in " + callback + " for "
+                    + this.connection.info() + "; that connection is closed", ex);
+            return false;
+        }
+    }
+
+}
