@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.managedtls.autoconfigure.reload.MaterialFileWatcher;
+import io.managedtls.autoconfigure.server.TlsListeners;
 import io.managedtls.autoconfigure.ssl.TlsContextSslBundle;
 import io.managedtls.core.TlsRole;
 import io.managedtls.core.material.CertificateLoader;
@@ -15,6 +16,7 @@ import io.managedtls.core.service.TlsService;
 import io.managedtls.core.session.CaffeineSessionCache;
 import io.managedtls.core.session.TlsSessionCache;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -27,11 +29,13 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleRegistry;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of managed TLS: the TLS contexts of {@code tls.contexts}, their registry and service, each
- * context offered as a Spring Boot SSL bundle, and the reload of changed material.
+ * context offered as a Spring Boot SSL bundle, the reload of changed material, and the listeners of
+ * {@code tls.servers}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(TlsProperties.class)
@@ -125,6 +129,13 @@ public final class TlsAutoConfiguration {
                     "Set the port to connect to.", null);
         }
         return new ClientEndpoint(context, client.getHost(), client.getPort());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TlsListeners tlsListeners(TlsProperties properties, TlsContextRegistry contexts, BeanFactory beans,
+            ConfigurableEnvironment environment) {
+        return new TlsListeners(properties, contexts, beans, environment);
     }
 
     /** Only for the contexts of tls.contexts: an application's own registry registers its own bundles. */
