@@ -133,7 +133,13 @@ class DemoEndToEndTests {
         assertThat(count(after, "handshakes", "failed") - count(before, "handshakes", "failed")).isEqualTo(600);
         Map<String, Object> failures = (Map<String, Object>) ((Map<String, Object>) after.get("handshakes"))
             .get("failures");
-        assertThat(((Number) failures.get("timeout")).longValue()).isGreaterThanOrEqualTo(200);
+        Map<String, Object> failuresBefore = (Map<String, Object>) ((Map<String, Object>) before.get("handshakes"))
+            .get("failures");
+        for (String reason : List.of("invalid_record", "timeout", "transport")) {
+            long counted = ((Number) failures.get(reason)).longValue()
+                    - ((Number) failuresBefore.getOrDefault(reason, 0L)).longValue();
+            assertThat(counted).as(reason).isEqualTo(200);
+        }
         assertThat(count(after, "connections", "open")).isZero();
     }
 

@@ -6,7 +6,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * Explains a start-up failure caused by a {@code tls.*} property: which property, what is wrong, what to change.
  */
-class TlsPropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidTlsPropertyException> {
+public class TlsPropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidTlsPropertyException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidTlsPropertyException cause) {
