@@ -26,8 +26,9 @@ class TryItLogger {
             .toAbsolutePath()
             .normalize();
         logger.info("Try it: openssl s_client -connect localhost:"
-                + environment.getProperty("local.tls.servers.echo.port") + " -CAfile " + ca + "   page: https://localhost:"
-                + environment.getProperty("local.server.port") + "/   actuator: http://localhost:"
+                + environment.getProperty("local.tls.servers.echo.port") + " -CAfile " + ca
+                + "   page: https://localhost:" + environment.getProperty("local.server.port")
+                + "/   actuator: http://localhost:"
                 + environment.getProperty("local.management.port", environment.getProperty("local.server.port"))
                 + "/actuator/tls");
     }

@@ -276,8 +276,8 @@ final class ContextConfigFactory {
             String location = path + "key-store.location";
             MaterialResource store = resource(location, p.getLocation());
             try {
-                return ContextConfigFactory.this.certificateLoader.loadKeyStore(store, p.getType(), chars(p.getPassword()), p.getAlias(),
-                        chars(p.getKeyPassword()));
+                return ContextConfigFactory.this.certificateLoader.loadKeyStore(store, p.getType(),
+                        chars(p.getPassword()), p.getAlias(), chars(p.getKeyPassword()));
             }
             catch (TlsException ex) {
                 throw switch (ex.error()) {

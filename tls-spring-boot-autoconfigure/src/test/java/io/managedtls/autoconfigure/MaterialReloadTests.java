@@ -93,7 +93,8 @@ class MaterialReloadTests {
 
     @Test
     void aFileWrittenInStepsIsReadOnceWhole(CapturedOutput output) {
-        Path[] files = { this.material.directory.resolve("steps.pem"), this.material.directory.resolve("steps-key.pem") };
+        Path[] files = { this.material.directory.resolve("steps.pem"),
+            this.material.directory.resolve("steps-key.pem") };
         this.runner.withPropertyValues("tls.contexts.api.certificate=" + this.material.serverCertificate,
                 "tls.contexts.api.private-key=" + this.material.serverKey,
                 "tls.contexts.api.reload-on-change=true", "tls.reload.quiet-period=500ms",

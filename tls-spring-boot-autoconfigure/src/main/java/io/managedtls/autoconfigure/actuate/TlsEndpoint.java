@@ -163,7 +163,8 @@ public class TlsEndpoint {
      * @param trustAnchors the certificates it verifies peers against (empty: the JDK's)
      * @param crls its certificate revocation lists
      */
-    public record CertificatesDescriptor(List<CertificateDescriptor> chain, Map<String, List<CertificateDescriptor>> sni,
+    public record CertificatesDescriptor(List<CertificateDescriptor> chain,
+            Map<String, List<CertificateDescriptor>> sni,
             List<CertificateDescriptor> trustAnchors, List<CrlDescriptor> crls) {
 
         static CertificatesDescriptor of(ContextCertificates certificates, Instant now) {

@@ -294,7 +294,7 @@ public final class MaterialFileWatcher implements Closeable {
         }
     }
 
-    /** The files of one watch and the directories that tell about them; its state is changed only by the watcher's thread. */
+    /** The files of one watch and the directories that tell about them; only the watcher's thread changes it. */
     private static final class Watch {
 
         final Set<Path> files;
