@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.managedtls.core.TlsError;
@@ -54,6 +55,9 @@ final class ServedConnection implements TlsChannel {
     private final Queue<ByteBuffer> output = new ConcurrentLinkedQueue<>();
 
     private final AtomicLong pendingBytes = new AtomicLong();
+
+    /** The number of buffers in {@link #output}, at least: counted in before they are added. */
+    private final AtomicInteger queuedBuffers = new AtomicInteger();
 
     /** Whether the connection waits in one of its loop's queues to be served. */
     final AtomicBoolean scheduled = new AtomicBoolean();
@@ -115,6 +119,7 @@ final class ServedConnection implements TlsChannel {
         }
         ByteBuffer copy = ByteBuffer.allocate(length);
         copy.put(data).flip();
+        this.queuedBuffers.incrementAndGet();
         this.output.add(copy);
         this.loop.post(this);
     }
@@ -266,7 +271,7 @@ final class ServedConnection implements TlsChannel {
                         + " failed", ex);
             }
         }
-        this.output.clear();
+        discardOutput();
         if (this.inLoop) {
             this.loop.removed(this);
         }
@@ -342,7 +347,9 @@ final class ServedConnection implements TlsChannel {
         }
         else {
             for (ByteBuffer head = this.output.peek(); head != null; head = this.output.peek()) {
-                int n = this.connection.write(head);
+                // Small writes queued together leave in whole records: what more follows makes no short record,
+                // and the flush below sends what is held back.
+                int n = this.connection.write(head, this.queuedBuffers.get() > 1);
                 if (n < 0) {
                     this.wantWrite |= n == TlsConnection.WANT_WRITE;
                     break;
@@ -351,6 +358,7 @@ final class ServedConnection implements TlsChannel {
                 this.lastActivity = now;
                 if (!head.hasRemaining()) {
                     this.output.poll();
+                    this.queuedBuffers.decrementAndGet();
                 }
             }
         }
@@ -361,6 +369,7 @@ final class ServedConnection implements TlsChannel {
 
     private void discardOutput() {
         this.output.clear();
+        this.queuedBuffers.set(0);
         this.pendingBytes.set(0);
     }
 
