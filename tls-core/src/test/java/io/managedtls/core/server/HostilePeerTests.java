@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.managedtls.core.TlsError;
 import io.managedtls.core.config.RenegotiationPolicy;
@@ -144,11 +145,15 @@ class HostilePeerTests {
         try (TlsListener listener = TlsListener.builder(server, handler).bindAddress(LOOPBACK).build().start();
                 SocketChannel channel = SocketChannel.open(new InetSocketAddress(LOOPBACK, listener.port()))) {
             channel.configureBlocking(false);
-            TlsConnection connection = client.newConnection(Transport.of(channel), "localhost", listener.port());
+            AtomicBoolean deaf = new AtomicBoolean();
+            Transport stalling = Transport.of(channel::write,
+                    (destination) -> deaf.get() ? 0 : channel.read(destination), false);
+            TlsConnection connection = client.newConnection(stalling, "localhost", listener.port());
             Loopback.until(connection::handshake);
             Io.writeAll(connection, "x");
             assertThat(Io.readText(connection, 1)).isEqualTo("x");
-            // Its ClientHello leaves; the rest of its handshake never comes.
+            // Its ClientHello leaves; it never reads the answer, so the rest of its handshake never comes.
+            deaf.set(true);
             assertThat(connection.renegotiate()).isEqualTo(TlsConnection.WANT_READ);
             long start = System.nanoTime();
             TlsChannel ended = handler.nextClosed();
