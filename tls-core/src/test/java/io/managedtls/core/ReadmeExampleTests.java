@@ -14,6 +14,7 @@ import io.managedtls.core.material.CertificateLoader;
 import io.managedtls.core.material.CertificateRequest;
 import io.managedtls.core.material.DevelopmentCertificateAuthority;
 import io.managedtls.core.material.KeyMaterial;
+import io.managedtls.core.server.TlsListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -62,6 +63,27 @@ class ReadmeExampleTests {
             }
             serverThread.join();
         }
+    }
+
+    @Test
+    void readmeListenerExampleRuns() throws Exception {
+        DevelopmentCertificateAuthority ca = DevelopmentCertificateAuthority.create("dev CA");
+        TlsContext server = TlsContext.create("api", TlsConfig.server(ca.issue(CertificateRequest.server("localhost",
+                "127.0.0.1"))).build());
+        TlsContext client = TlsContext.create("api-client", TlsConfig.client().trustMaterial(ca.trustMaterial())
+                .build());
+
+        TlsListener listener = TlsListener.builder(server, (channel, data) -> channel.write(data))   // an echo server
+                .port(0)                                                             // 8443 in the README
+                .build()
+                .start();
+        try (TlsConnection connection = client.connect("localhost", listener.port())) {
+            connection.write("hello".getBytes(StandardCharsets.UTF_8), 0, 5);
+            assertThat(new String(connection.inputStream().readNBytes(5), StandardCharsets.UTF_8)).isEqualTo("hello");
+        }
+        assertThat(listener.stats().accepted()).isEqualTo(1);
+        listener.stop();
+        assertThat(listener.isRunning()).isFalse();
     }
 
 }

@@ -8,10 +8,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.managedtls.core.TlsError;
 import io.managedtls.core.TlsException;
@@ -51,16 +48,12 @@ final class ServedConnection implements TlsChannel {
 
     // Written by any thread.
 
-    private final Queue<ByteBuffer> output = new ConcurrentLinkedQueue<>();
-
-    private final AtomicLong pendingBytes = new AtomicLong();
+    private final OutboundQueue output;
 
     /** Whether the connection waits in one of its loop's queues to be served. */
     final AtomicBoolean scheduled = new AtomicBoolean();
 
     private volatile boolean closeRequested;
-
-    private volatile boolean slowConsumer;
 
     // The selector thread's alone.
 
@@ -68,7 +61,10 @@ final class ServedConnection implements TlsChannel {
 
     private Phase phase = Phase.HANDSHAKING;
 
-    /** The handshake's or the close's deadline in {@link SelectorLoop#now()} terms. */
+    /**
+     * The deadline of the handshake, of a renegotiation while the connection is open, or of the close, in
+     * {@link SelectorLoop#now()} terms; {@link Long#MAX_VALUE} for none.
+     */
     private long deadline = Long.MAX_VALUE;
 
     private long lastActivity;
@@ -96,26 +92,19 @@ final class ServedConnection implements TlsChannel {
         this.channel = channel;
         this.loop = loop;
         this.policy = policy;
+        this.output = new OutboundQueue(policy.maxPendingBytes());
     }
 
     // ---------------------------------------------------------------- TlsChannel, any thread
 
     @Override
     public void write(ByteBuffer data) {
-        int length = data.remaining();
-        if (length == 0 || this.closeRequested || this.slowConsumer) {
+        if (!data.hasRemaining() || this.closeRequested || this.output.overflowed()) {
             data.position(data.limit());
             return;
         }
-        if (this.pendingBytes.addAndGet(length) > this.policy.maxPendingBytes()) {
-            data.position(data.limit());
-            this.slowConsumer = true;
-            this.loop.post(this);
-            return;
-        }
-        ByteBuffer copy = ByteBuffer.allocate(length);
-        copy.put(data).flip();
-        this.output.add(copy);
+        // Queued or overflowed, the selector thread has something to do.
+        this.output.offer(data);
         this.loop.post(this);
     }
 
@@ -186,6 +175,9 @@ final class ServedConnection implements TlsChannel {
             if (this.phase == Phase.CLOSING) {
                 progressClose();
             }
+            else if (this.phase == Phase.OPEN) {
+                watchRenegotiation(now);
+            }
         }
         catch (TlsException ex) {
             failed(ex);
@@ -202,7 +194,7 @@ final class ServedConnection implements TlsChannel {
     long deadline() {
         if (this.phase == Phase.OPEN) {
             long idle = this.lastActivity + this.policy.idleTimeoutNanos();
-            return (idle < this.lastActivity) ? Long.MAX_VALUE : idle;
+            return Math.min(this.deadline, (idle < this.lastActivity) ? Long.MAX_VALUE : idle);
         }
         return this.deadline;
     }
@@ -213,12 +205,16 @@ final class ServedConnection implements TlsChannel {
             case HANDSHAKING -> {
                 // The connection fails its own handshake with TIMEOUT, so that the context's statistics say so.
                 serve(false, now);
-                if (this.phase == Phase.HANDSHAKING) {
-                    this.deadline = now + DEADLINE_MARGIN_NANOS;
-                    this.loop.wakeAt(this.deadline);
-                }
+                retryHandshakeDeadline(now);
             }
             case OPEN -> {
+                if (this.deadline <= now) {
+                    // A renegotiation the peer left unfinished: the connection fails it with TIMEOUT at the read.
+                    this.readPending = true;
+                    serve(false, now);
+                    retryHandshakeDeadline(now);
+                    return;
+                }
                 this.policy.counters().idleTimedOut();
                 beginClose(now + this.policy.closeNotifyTimeoutNanos());
                 serve(false, now);
@@ -279,12 +275,7 @@ final class ServedConnection implements TlsChannel {
     private boolean handshake(long now) throws TlsException {
         int result = this.connection.handshake();
         if (this.deadline == Long.MAX_VALUE) {
-            Instant handshakeDeadline = this.connection.handshakeDeadline();
-            if (handshakeDeadline != null) {
-                this.deadline = now + Duration.between(Instant.now(), handshakeDeadline).toNanos()
-                        + DEADLINE_MARGIN_NANOS;
-                this.loop.wakeAt(this.deadline);
-            }
+            takeHandshakeDeadline(now);
         }
         if (result < 0) {
             this.wantWrite = result == TlsConnection.WANT_WRITE;
@@ -302,6 +293,33 @@ final class ServedConnection implements TlsChannel {
             return false;
         }
         return true;
+    }
+
+    /** Takes the deadline of the handshake that runs from the connection, which alone can fail it. */
+    private void takeHandshakeDeadline(long now) {
+        Instant handshakeDeadline = this.connection.handshakeDeadline();
+        if (handshakeDeadline != null) {
+            this.deadline = now + Duration.between(Instant.now(), handshakeDeadline).toNanos() + DEADLINE_MARGIN_NANOS;
+            this.loop.wakeAt(this.deadline);
+        }
+    }
+
+    /** Looks again shortly when the connection's clock had not quite reached the deadline the loop acted on. */
+    private void retryHandshakeDeadline(long now) {
+        if (this.phase != Phase.ENDED && this.deadline <= now && this.connection.state().isHandshaking()) {
+            this.deadline = now + DEADLINE_MARGIN_NANOS;
+            this.loop.wakeAt(this.deadline);
+        }
+    }
+
+    /** Holds a TLS 1.2 renegotiation the peer started to the handshake timeout, as the first handshake. */
+    private void watchRenegotiation(long now) {
+        if (!this.connection.state().isHandshaking()) {
+            this.deadline = Long.MAX_VALUE;
+        }
+        else if (this.deadline == Long.MAX_VALUE) {
+            takeHandshakeDeadline(now);
+        }
     }
 
     private void read(long now) throws TlsException {
@@ -338,30 +356,24 @@ final class ServedConnection implements TlsChannel {
     private void send(long now) throws TlsException {
         if (this.closeNotifyStarted || this.connection.state() == ConnectionState.CLOSED) {
             // The peer's TLS 1.2 close_notify closed both directions, or ours went out: nothing more may follow.
-            discardOutput();
+            this.output.clear();
         }
         else {
             for (ByteBuffer head = this.output.peek(); head != null; head = this.output.peek()) {
-                int n = this.connection.write(head);
+                // Small writes queued together leave in whole records: what more follows makes no short record,
+                // and the flush below sends what is held back.
+                int n = this.connection.write(head, this.output.moreThanOne());
                 if (n < 0) {
                     this.wantWrite |= n == TlsConnection.WANT_WRITE;
                     break;
                 }
-                this.pendingBytes.addAndGet(-n);
                 this.lastActivity = now;
-                if (!head.hasRemaining()) {
-                    this.output.poll();
-                }
+                this.output.taken(head, n);
             }
         }
         if (this.connection.hasPendingOutput() && this.connection.flush() == TlsConnection.WANT_WRITE) {
             this.wantWrite = true;
         }
-    }
-
-    private void discardOutput() {
-        this.output.clear();
-        this.pendingBytes.set(0);
     }
 
     private void beginClose(long closeDeadline) {
@@ -405,7 +417,7 @@ final class ServedConnection implements TlsChannel {
     }
 
     private boolean endIfSlowConsumer() {
-        if (!this.slowConsumer) {
+        if (!this.output.overflowed()) {
             return false;
         }
         this.policy.counters().slowConsumer();

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
  * output), is logged through {@link System.Logger} and counted in {@link ListenerStats#handlerFailures()}; the
  * listener and its other connections go on. {@link #onClose} still follows an {@link #onOpen} that threw.
  */
+@FunctionalInterface
 public interface TlsConnectionHandler {
 
     /**

@@ -3,6 +3,7 @@ package io.managedtls.core.server;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,48 @@ class TlsListenerTests {
             }
         }
         assertThat(server.statistics().snapshot().completed(HandshakeKind.RESUMED)).isEqualTo(1);
+    }
+
+    @Test
+    void writesAndCloseFromAnotherThreadLeaveInOrderBeforeTheCloseNotify() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        RecordingHandler recorder = new RecordingHandler();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            expected.append("line ").append(i).append('\n');
+        }
+        TlsConnectionHandler producer = new TlsConnectionHandler() {
+
+            @Override
+            public void onOpen(TlsChannel channel) {
+                recorder.onOpen(channel);
+                new Thread(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        channel.write(ByteBuffer.wrap(("line " + i + "\n").getBytes(StandardCharsets.UTF_8)));
+                    }
+                    channel.close();
+                    channel.write(ByteBuffer.wrap("ignored after the close".getBytes(StandardCharsets.UTF_8)));
+                }, "producer").start();
+            }
+
+            @Override
+            public void onData(TlsChannel channel, ByteBuffer data) {
+            }
+
+            @Override
+            public void onClose(TlsChannel channel) {
+                recorder.onClose(channel);
+            }
+
+        };
+        try (TlsListener listener = TlsListener.builder(server, producer).bindAddress(LOOPBACK).build().start()) {
+            try (TlsConnection connection = client.connect("localhost", listener.port())) {
+                assertThat(new String(Io.readToEnd(connection), StandardCharsets.UTF_8))
+                        .isEqualTo(expected.toString());
+            }
+            assertThat(recorder.nextClosed().connection().bytesOut()).isEqualTo(expected.length());
+        }
     }
 
     @Test
