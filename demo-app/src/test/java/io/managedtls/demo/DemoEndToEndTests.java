@@ -141,6 +141,10 @@ class DemoEndToEndTests {
             assertThat(counted).as(reason).isEqualTo(200);
         }
         assertThat(count(after, "connections", "open")).isZero();
+        Map<String, Object> echo = (Map<String, Object>) ((Map<String, Object>) after.get("listeners")).get("echo");
+        assertThat(((Number) echo.get("open")).longValue()).isZero();
+        assertThat(((Number) echo.get("accepted")).longValue()).isGreaterThanOrEqualTo(601);
+        assertThat(((Number) echo.get("handshakeTimeouts")).longValue()).isGreaterThanOrEqualTo(200);
     }
 
     /** A peer that sends some bytes, then reads until the listener closes, or closes at once with a reset. */

@@ -4,11 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import io.managedtls.autoconfigure.TlsContextReloads;
 import io.managedtls.core.context.TlsContext;
@@ -18,6 +20,8 @@ import io.managedtls.core.material.CertificateInfo;
 import io.managedtls.core.material.ContextCertificates;
 import io.managedtls.core.material.CrlInfo;
 import io.managedtls.core.material.MaterialCertificate;
+import io.managedtls.core.server.ListenerStats;
+import io.managedtls.core.server.TlsListener;
 import io.managedtls.core.service.TlsContextRegistry;
 import io.managedtls.core.session.SessionCacheStats;
 import io.managedtls.core.stats.FailureRecord;
@@ -50,8 +54,10 @@ public class TlsEndpoint {
 
     private final Clock clock;
 
+    private final Supplier<Collection<TlsListener>> listeners;
+
     /**
-     * Creates the endpoint.
+     * Creates the endpoint for contexts without managed listeners.
      * @param contexts the contexts
      * @param reloads the outcome of their last reloads
      * @param showPeers when peer addresses are shown
@@ -60,11 +66,26 @@ public class TlsEndpoint {
      */
     public TlsEndpoint(TlsContextRegistry contexts, TlsContextReloads reloads, Show showPeers, List<String> roles,
             Clock clock) {
+        this(contexts, reloads, showPeers, roles, clock, List::of);
+    }
+
+    /**
+     * Creates the endpoint.
+     * @param contexts the contexts
+     * @param reloads the outcome of their last reloads
+     * @param showPeers when peer addresses are shown
+     * @param roles the roles that may see peer addresses when {@code showPeers} is {@code WHEN_AUTHORIZED}
+     * @param clock the clock that tells days to expiry
+     * @param listeners the managed listeners, each shown with its context
+     */
+    public TlsEndpoint(TlsContextRegistry contexts, TlsContextReloads reloads, Show showPeers, List<String> roles,
+            Clock clock, Supplier<Collection<TlsListener>> listeners) {
         this.contexts = contexts;
         this.reloads = reloads;
         this.showPeers = showPeers;
         this.roles = List.copyOf(roles);
         this.clock = clock;
+        this.listeners = listeners;
     }
 
     /**
@@ -126,7 +147,17 @@ public class TlsEndpoint {
                         cache.evictionCount() + cache.explicitEvictionCount(), cache.hitRate()),
                 new ConnectionsDescriptor(statistics.connectionsOpen(), statistics.connectionsTotal()),
                 new BytesDescriptor(statistics.bytesIn(), statistics.bytesOut()),
-                this.reloads.last(context.name()).map(ReloadDescriptor::of).orElse(null));
+                this.reloads.last(context.name()).map(ReloadDescriptor::of).orElse(null), listenersOf(context));
+    }
+
+    private Map<String, ListenerStats> listenersOf(TlsContext context) {
+        Map<String, ListenerStats> stats = new TreeMap<>();
+        for (TlsListener listener : this.listeners.get()) {
+            if (listener.context() == context) {
+                stats.put(listener.name(), listener.stats());
+            }
+        }
+        return stats;
     }
 
     /**
@@ -149,11 +180,12 @@ public class TlsEndpoint {
      * @param connections its connections
      * @param bytes application bytes of its closed connections
      * @param lastReload its last reload, or {@code null} when none happened
+     * @param listeners the managed listeners serving it, by name: accepted, refused, open, timeouts, slow consumers
      */
     public record ContextDescriptor(String role, long generation, List<String> protocols,
             CertificatesDescriptor certificates, HandshakesDescriptor handshakes, LatencyDescriptor latency,
             NegotiatedDescriptor negotiated, SessionCacheDescriptor sessionCache, ConnectionsDescriptor connections,
-            BytesDescriptor bytes, @Nullable ReloadDescriptor lastReload) {
+            BytesDescriptor bytes, @Nullable ReloadDescriptor lastReload, Map<String, ListenerStats> listeners) {
     }
 
     /**

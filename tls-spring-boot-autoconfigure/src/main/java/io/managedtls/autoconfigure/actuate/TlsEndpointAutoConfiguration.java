@@ -5,8 +5,10 @@ import java.util.List;
 
 import io.managedtls.autoconfigure.TlsAutoConfiguration;
 import io.managedtls.autoconfigure.TlsContextReloads;
+import io.managedtls.autoconfigure.server.TlsListeners;
 import io.managedtls.core.service.TlsContextRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,9 +31,12 @@ public final class TlsEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     TlsEndpoint tlsEndpoint(TlsContextRegistry contexts, TlsContextReloads reloads,
-            TlsEndpointProperties properties) {
+            TlsEndpointProperties properties, ObjectProvider<TlsListeners> listeners) {
         return new TlsEndpoint(contexts, reloads, properties.getShowValues(), List.copyOf(properties.getRoles()),
-                Clock.systemUTC());
+                Clock.systemUTC(), () -> {
+                    TlsListeners managed = listeners.getIfAvailable();
+                    return (managed != null) ? managed.listeners().values() : List.of();
+                });
     }
 
     @Bean
