@@ -22,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.json.JsonParserFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
@@ -44,9 +43,7 @@ class DemoEndToEndTests {
     @BeforeAll
     static void startDemo() throws Exception {
         directory = Files.createTempDirectory("demo-material");
-        demo = new SpringApplicationBuilder(DemoApplication.class).run("--demo.material-directory=" + directory,
-                "--server.port=0", "--management.server.port=0", "--tls.servers.echo.port=0",
-                "--tls.contexts.demo.handshake-timeout=1s");
+        demo = RunningDemo.start(directory, List.of(), "--tls.contexts.demo.handshake-timeout=1s");
     }
 
     @AfterAll
@@ -58,7 +55,7 @@ class DemoEndToEndTests {
     }
 
     static int echoPort() {
-        return demo.getEnvironment().getRequiredProperty("local.tls.servers.echo.port", Integer.class);
+        return RunningDemo.echoPort(demo);
     }
 
     static Map<String, Object> demoContext() throws Exception {

@@ -2,6 +2,7 @@ package io.managedtls.demo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import io.managedtls.core.material.CertificateRequest;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
@@ -31,9 +31,7 @@ class DemoMutualTlsTests {
     @BeforeAll
     static void startDemo() throws Exception {
         directory = Files.createTempDirectory("demo-mtls");
-        demo = new SpringApplicationBuilder(DemoApplication.class).profiles("mtls")
-            .run("--demo.material-directory=" + directory, "--server.port=0", "--management.server.port=0",
-                    "--tls.servers.echo.port=0");
+        demo = RunningDemo.start(directory, List.of("mtls"));
     }
 
     @AfterAll
@@ -46,7 +44,7 @@ class DemoMutualTlsTests {
 
     @Test
     void aClientOfTheDemoCaIsServedAndOthersAreRefused() throws Exception {
-        int port = demo.getEnvironment().getRequiredProperty("local.tls.servers.echo.port", Integer.class);
+        int port = RunningDemo.echoPort(demo);
         String ca = directory.resolve(DevelopmentMaterial.CA_CERTIFICATE).toString();
         String served = OpensslClient.echo(port, "-CAfile", ca, "-verify_return_error", "-cert",
                 directory.resolve("client.pem").toString(), "-key", directory.resolve("client-key.pem").toString());

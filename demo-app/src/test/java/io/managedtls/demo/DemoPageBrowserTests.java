@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
@@ -36,9 +35,7 @@ class DemoPageBrowserTests {
         Assumptions.assumeTrue(chromium != null, "Chromium is not installed (apt-get install chromium); skipping "
                 + "the browser test of the demo's page");
         Path directory = Files.createTempDirectory("demo-page");
-        ConfigurableApplicationContext demo = new SpringApplicationBuilder(DemoApplication.class).run(
-                "--demo.material-directory=" + directory, "--server.port=0", "--management.server.port=0",
-                "--tls.servers.echo.port=0");
+        ConfigurableApplicationContext demo = RunningDemo.start(directory, List.of());
         try {
             int port = demo.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             String url = "https://localhost:" + port + "/";

@@ -3,6 +3,7 @@ package io.managedtls.demo;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import io.managedtls.core.config.TlsConfig;
 import io.managedtls.core.connection.TlsConnection;
@@ -13,7 +14,6 @@ import io.managedtls.core.material.TrustMaterial;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
@@ -29,10 +29,8 @@ class DemoShutdownTests {
     void openConnectionsReceiveCloseNotifyWhenTheApplicationStops() throws Exception {
         Path directory = Files.createTempDirectory("demo-shutdown");
         try {
-            ConfigurableApplicationContext demo = new SpringApplicationBuilder(DemoApplication.class).run(
-                    "--demo.material-directory=" + directory, "--server.port=0", "--management.server.port=0",
-                    "--tls.servers.echo.port=0");
-            int port = demo.getEnvironment().getRequiredProperty("local.tls.servers.echo.port", Integer.class);
+            ConfigurableApplicationContext demo = RunningDemo.start(directory, List.of());
+            int port = RunningDemo.echoPort(demo);
             TrustMaterial trust = TrustMaterial.of(new CertificateLoader()
                 .loadCertificates(MaterialResource.file(directory.resolve(DevelopmentMaterial.CA_CERTIFICATE))));
             TlsContext client = TlsContext.create("shutdown-client", TlsConfig.client().trustMaterial(trust).build());
