@@ -29,7 +29,7 @@ if [ "${ONLY:-rate}" = rate ]; then
       echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RATE"
       echo "# $JAVA -Xms1g -Xmx1g -cp $JAR io.managedtls.benchmarks.ListenerConnectionRate $1 $2 $clients $SECONDS_PER_COMPARISON" >> "$RATE"
       "$JAVA" -Xms1g -Xmx1g -cp "$JAR" io.managedtls.benchmarks.ListenerConnectionRate "$1" "$2" "$clients" \
-          "$SECONDS_PER_COMPARISON" >> "$RATE" 2>&1
+          "$SECONDS_PER_COMPARISON" >> "$RATE" 2>&1 || echo "# failed: exit $?" >> "$RATE"
     done
   done
   echo "Results in $RATE"

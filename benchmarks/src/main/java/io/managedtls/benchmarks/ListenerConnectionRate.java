@@ -7,17 +7,19 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -39,8 +41,8 @@ import io.managedtls.core.stats.StatisticsSnapshot;
  * thread-per-connection, and the median of the ratios with its quartiles is the result.
  *
  * <p>A connection is: TCP connect, TLS handshake (full, or resuming the session of the client thread's previous
- * connection), a 32-byte write, the 32-byte echo read back, close with close_notify. For full handshakes each
- * connection is keyed in the client's session cache under a port of its own, so that it has nothing to resume. The
+ * connection), a 32-byte write, the 32-byte echo read back, close with close_notify. For full handshakes the client
+ * invalidates the sessions it holds before each connection, so that it has nothing to resume. The
  * listener's statistics check which kind of handshake ran.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.managedtls.benchmarks.ListenerConnectionRate PROTOCOL KIND CLIENTS
@@ -152,13 +154,13 @@ public final class ListenerConnectionRate {
 
         private final boolean resumed;
 
+        private final SSLSessionContext clientSessions;
+
         private final List<Thread> threads = new ArrayList<>();
 
         private final AtomicLong completed = new AtomicLong();
 
         private final AtomicLong failures = new AtomicLong();
-
-        private final AtomicInteger uniquePort = new AtomicInteger();
 
         private final Object lock = new Object();
 
@@ -178,10 +180,7 @@ public final class ListenerConnectionRate {
             this.factory = endpoints.client().sslContext().getSocketFactory();
             this.parameters = endpoints.client().sslParameters(BenchmarkEndpoints.HOST);
             this.resumed = resumed;
-            if (!resumed) {
-                // With unique keys and room for one session, no connection finds one to resume.
-                endpoints.client().sslContext().getClientSessionContext().setSessionCacheSize(1);
-            }
+            this.clientSessions = endpoints.client().sslContext().getClientSessionContext();
             for (int i = 0; i < clients; i++) {
                 int id = i;
                 Thread thread = new Thread(() -> loop(id), "client-" + i);
@@ -245,12 +244,12 @@ public final class ListenerConnectionRate {
                     server = this.server;
                     done = this.stopped;
                 }
-                // Each client thread resumes its own session, keyed by a port of its own per server.
-                int ownPort = 1 + server * 20_000 + id;
                 while (isRunning()) {
                     try {
-                        int cachePort = this.resumed ? ownPort : 40_000 + this.uniquePort.incrementAndGet() % 25_000;
-                        connectOnce(target, cachePort, message, answer);
+                        if (!this.resumed) {
+                            forgetSessions();
+                        }
+                        connectOnce(target, message, answer);
                         this.completed.incrementAndGet();
                     }
                     catch (IOException ex) {
@@ -263,17 +262,32 @@ public final class ListenerConnectionRate {
             }
         }
 
+        /**
+         * Invalidates every session the client holds, so that the next connection has nothing to resume. JSSE keys
+         * a socket's session by host and the real port, so keys of one's own cannot keep them apart; another
+         * thread's session may still slip in between, which the listener's count of resumed handshakes shows.
+         */
+        private void forgetSessions() {
+            SSLSessionContext sessions = this.clientSessions;
+            for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements();) {
+                SSLSession session = sessions.getSession(ids.nextElement());
+                if (session != null) {
+                    session.invalidate();
+                }
+            }
+        }
+
         private boolean isRunning() {
             synchronized (this.lock) {
                 return this.running;
             }
         }
 
-        private void connectOnce(int target, int cachePort, byte[] message, byte[] answer) throws IOException {
+        private void connectOnce(int target, byte[] message, byte[] answer) throws IOException {
             Socket plain = new Socket();
             plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress("127.0.0.1", target));
-            try (SSLSocket socket = (SSLSocket) this.factory.createSocket(plain, BenchmarkEndpoints.HOST, cachePort,
+            try (SSLSocket socket = (SSLSocket) this.factory.createSocket(plain, BenchmarkEndpoints.HOST, target,
                     true)) {
                 socket.setSSLParameters(this.parameters);
                 socket.startHandshake();
@@ -352,7 +366,8 @@ public final class ListenerConnectionRate {
         private static void echo(SSLSocket socket) {
             byte[] buffer = new byte[BenchmarkEndpoints.RECORD];
             try (socket) {
-                socket.setTcpNoDelay(Boolean.getBoolean("bench.nodelay"));
+                // Without it, TLS 1.3's session ticket and the echo that follows it wait for a delayed ACK.
+                socket.setTcpNoDelay(true);
                 InputStream in = socket.getInputStream();
                 OutputStream out = socket.getOutputStream();
                 int n;
