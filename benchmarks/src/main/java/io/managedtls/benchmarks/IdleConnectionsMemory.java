@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLParameters;
@@ -48,7 +49,7 @@ import io.managedtls.core.server.TlsListener;
  */
 public final class IdleConnectionsMemory {
 
-    private static final String PROTOCOL = "TLSv1.3";
+    static final String PROTOCOL = "TLSv1.3";
 
     private IdleConnectionsMemory() {
     }
@@ -66,29 +67,13 @@ public final class IdleConnectionsMemory {
     }
 
     private static void drive(String kind, int count, List<String> serverOptions) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(serverOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IdleConnectionsMemory.class.getName(),
-                "serve", kind));
-        Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(),
-                StandardCharsets.US_ASCII));
-                PrintWriter out = new PrintWriter(server.getOutputStream(), true, StandardCharsets.US_ASCII)) {
-            String[] ready = in.readLine().split(" ");
-            int port = Integer.parseInt(ready[1]);
-            X509Certificate anchor = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(ready[2])));
-            TlsContext client = TlsContext.create("idle-client", TlsConfig.client()
-                    .trustMaterial(TrustMaterial.of(List.of(anchor))).protocols(PROTOCOL).build());
-            out.println("measure");
-            String before = in.readLine();
+        try (ServerProcess server = ServerProcess.start(kind, serverOptions)) {
+            String before = server.measure();
             long start = System.nanoTime();
-            List<SSLSocket> sockets = open(client, port, count);
+            List<SSLSocket> sockets = open(server.client(), server.port(), count);
             double seconds = (System.nanoTime() - start) / 1e9;
             Thread.sleep(3000);
-            out.println("measure");
-            String after = in.readLine();
+            String after = server.measure();
             System.out.printf(Locale.ROOT, "idle-connections:%s: %d connections opened in %.1f s, %s, server %s, "
                     + "load average %s%n", kind, sockets.size(), seconds, Runtime.version(), serverOptions,
                     ListenerConnectionRate.loadAverage());
@@ -98,12 +83,58 @@ public final class IdleConnectionsMemory {
             for (SSLSocket socket : sockets) {
                 socket.close();
             }
-            out.println("stop");
         }
-        finally {
-            server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-            server.destroy();
+    }
+
+    /**
+     * A server in a JVM of its own, and a client context that trusts it.
+     * @param process the server's JVM
+     * @param in what it says
+     * @param out what it is told
+     * @param port its port
+     * @param client a client context for it
+     */
+    record ServerProcess(Process process, BufferedReader in, PrintWriter out, int port, TlsContext client)
+            implements AutoCloseable {
+
+        static ServerProcess start(String kind, List<String> serverOptions) throws Exception {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(serverOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                    IdleConnectionsMemory.class.getName(), "serve", kind));
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            PrintWriter out = new PrintWriter(process.getOutputStream(), true, StandardCharsets.US_ASCII);
+            String[] ready = in.readLine().split(" ");
+            X509Certificate anchor = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(ready[2])));
+            TlsContext client = TlsContext.create("bench-client", TlsConfig.client()
+                    .trustMaterial(TrustMaterial.of(List.of(anchor))).protocols(PROTOCOL).build());
+            return new ServerProcess(process, in, out, Integer.parseInt(ready[1]), client);
         }
+
+        /** Asks the server for its heap after a full collection, its RSS and its threads. */
+        String measure() throws IOException {
+            this.out.println("measure");
+            return this.in.readLine();
+        }
+
+        @Override
+        public void close() throws IOException {
+            this.out.println("stop");
+            try {
+                if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+                    this.process.destroy();
+                }
+            }
+            catch (InterruptedException ex) {
+                this.process.destroy();
+                Thread.currentThread().interrupt();
+            }
+        }
+
     }
 
     private static String perConnection(String before, String after, int count) {
@@ -114,7 +145,7 @@ public final class IdleConnectionsMemory {
                 (Long.parseLong(a[3]) - Long.parseLong(b[3])) / 1024.0 / count);
     }
 
-    private static List<SSLSocket> open(TlsContext client, int port, int count) throws Exception {
+    static List<SSLSocket> open(TlsContext client, int port, int count) throws Exception {
         SSLSocketFactory factory = client.sslContext().getSocketFactory();
         SSLParameters parameters = client.sslParameters(BenchmarkEndpoints.HOST);
         List<SSLSocket> sockets = Collections.synchronizedList(new ArrayList<>(count));
