@@ -1,0 +1,133 @@
+package io.managedtls.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Echo round trips at many open connections: a server in a JVM of its own (the managed listener, or the
+ * thread-per-connection {@code SSLServerSocket} server, as {@link IdleConnectionsMemory} starts them), CONNECTIONS
+ * TLS 1.3 connections from this JVM, each with a thread of its own that sends a 32-byte message every PERIOD
+ * milliseconds (the first at a random phase, so that the sends spread evenly) and waits for its echo. The round trip
+ * is timed from the write to the last byte of the echo read, so it includes the client's own scheduling; the
+ * percentiles are over every round trip of the measured seconds, after a warm-up of 5 s.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar io.managedtls.benchmarks.ListenerLatency listener|threads CONNECTIONS
+ * PERIOD_MILLIS SECONDS [SERVER_JVM_OPTION...]}.
+ */
+public final class ListenerLatency {
+
+    private static final int MESSAGE = 32;
+
+    private ListenerLatency() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("Usage: ListenerLatency listener|threads CONNECTIONS PERIOD_MILLIS SECONDS [OPTION...]");
+            System.exit(2);
+        }
+        String kind = args[0];
+        int count = Integer.parseInt(args[1]);
+        long periodNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[2]));
+        long seconds = Long.parseLong(args[3]);
+        List<String> serverOptions = List.of(args).subList(4, args.length);
+        try (IdleConnectionsMemory.ServerProcess server = IdleConnectionsMemory.ServerProcess.start(kind,
+                serverOptions)) {
+            List<SSLSocket> sockets = IdleConnectionsMemory.open(server.client(), server.port(), count);
+            long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+            long[][] samples = new long[count][];
+            int[] sampleCounts = new int[count];
+            AtomicLong failures = new AtomicLong();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                samples[i] = new long[(int) (TimeUnit.SECONDS.toNanos(seconds) / periodNanos) + 2];
+                Thread thread = new Thread(() -> {
+                    try {
+                        sampleCounts[index] = pingPong(sockets.get(index), periodNanos, measureFrom, end,
+                                samples[index]);
+                    }
+                    catch (IOException | InterruptedException ex) {
+                        failures.incrementAndGet();
+                    }
+                }, "latency-" + i);
+                thread.setDaemon(true);
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            int total = Arrays.stream(sampleCounts).sum();
+            long[] all = new long[total];
+            int at = 0;
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(samples[i], 0, all, at, sampleCounts[i]);
+                at += sampleCounts[i];
+            }
+            Arrays.sort(all);
+            System.out.printf(Locale.ROOT, "echo-latency:%s: %d connections, a message every %d ms each, %d s, %s, "
+                    + "load average after %s%n", kind, count, TimeUnit.NANOSECONDS.toMillis(periodNanos), seconds,
+                    Runtime.version(), ListenerConnectionRate.loadAverage());
+            System.out.printf(Locale.ROOT, "  %d round trips (%.0f/s), %d failed connections: p50 %.3f ms, p90 %.3f ms,"
+                    + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n", total, total / (double) seconds, failures.get(),
+                    at(all, 0.5), at(all, 0.9), at(all, 0.99), at(all, 0.999), at(all, 1.0));
+            System.out.println("  server: " + server.measure());
+            for (SSLSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    private static double at(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))] / 1e6;
+    }
+
+    private static int pingPong(SSLSocket socket, long periodNanos, long measureFrom, long end, long[] samples)
+            throws IOException, InterruptedException {
+        byte[] message = new byte[MESSAGE];
+        byte[] answer = new byte[MESSAGE];
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        long next = System.nanoTime() + ThreadLocalRandom.current().nextLong(periodNanos);
+        int count = 0;
+        while (next < end) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            long start = System.nanoTime();
+            out.write(message);
+            out.flush();
+            int read = 0;
+            while (read < MESSAGE) {
+                int n = in.read(answer, read, MESSAGE - read);
+                if (n < 0) {
+                    throw new IOException("End of stream");
+                }
+                read += n;
+            }
+            long now = System.nanoTime();
+            if (start >= measureFrom && count < samples.length) {
+                samples[count++] = now - start;
+            }
+            next += periodNanos;
+        }
+        return count;
+    }
+
+}
