@@ -53,11 +53,9 @@ class MaterialReloadTests {
 
     @Test
     void aSwappedSecretIsServedToNewHandshakesAndABrokenOneKeepsTheOld(CapturedOutput output) {
-        this.runner.withPropertyValues("tls.contexts.api.certificate=" + this.secret.resolve("tls.crt"),
+        withBackend().withPropertyValues("tls.contexts.api.certificate=" + this.secret.resolve("tls.crt"),
                 "tls.contexts.api.private-key=" + this.secret.resolve("tls.key"),
-                "tls.contexts.api.reload-on-change=true", "tls.reload.quiet-period=200ms",
-                "tls.contexts.backend.role=client", "tls.contexts.backend.trust.certificates="
-                        + this.material.caCertificate)
+                "tls.contexts.api.reload-on-change=true", "tls.reload.quiet-period=200ms")
             .run((context) -> {
                 TlsContext api = context.getBean(TlsContextRegistry.class).get("api");
                 TlsService service = context.getBean(TlsService.class);
@@ -95,11 +93,9 @@ class MaterialReloadTests {
     void aFileWrittenInStepsIsReadOnceWhole(CapturedOutput output) {
         Path[] files = { this.material.directory.resolve("steps.pem"),
             this.material.directory.resolve("steps-key.pem") };
-        this.runner.withPropertyValues("tls.contexts.api.certificate=" + this.material.serverCertificate,
+        withBackend().withPropertyValues("tls.contexts.api.certificate=" + this.material.serverCertificate,
                 "tls.contexts.api.private-key=" + this.material.serverKey,
-                "tls.contexts.api.reload-on-change=true", "tls.reload.quiet-period=500ms",
-                "tls.contexts.backend.role=client", "tls.contexts.backend.trust.certificates="
-                        + this.material.caCertificate)
+                "tls.contexts.api.reload-on-change=true", "tls.reload.quiet-period=500ms")
             .run((context) -> {
                 TlsContext api = context.getBean(TlsContextRegistry.class).get("api");
                 KeyMaterial renewed = this.material.ca.issue(CertificateRequest.server("localhost"));
@@ -121,12 +117,10 @@ class MaterialReloadTests {
 
     @Test
     void aContextMadeFromAnSslBundleFollowsTheBundlesReloads() {
-        this.runner.withPropertyValues("spring.ssl.bundle.pem.web.keystore.certificate="
+        withBackend().withPropertyValues("spring.ssl.bundle.pem.web.keystore.certificate="
                 + this.material.serverCertificate, "spring.ssl.bundle.pem.web.keystore.private-key="
                         + this.material.serverKey, "spring.ssl.bundle.pem.web.reload-on-update=true",
-                "spring.ssl.bundle.watch.file.quiet-period=200ms", "tls.contexts.api.bundle=web",
-                "tls.contexts.backend.role=client", "tls.contexts.backend.trust.certificates="
-                        + this.material.caCertificate)
+                "spring.ssl.bundle.watch.file.quiet-period=200ms", "tls.contexts.api.bundle=web")
             .run((context) -> {
                 TlsContext api = context.getBean(TlsContextRegistry.class).get("api");
                 TlsService service = context.getBean(TlsService.class);
@@ -137,6 +131,11 @@ class MaterialReloadTests {
                 Files.move(staged[0], this.material.serverCertificate, StandardCopyOption.REPLACE_EXISTING);
                 awaitServed(api, service, renewed.certificate());
             });
+    }
+
+    /** The runner with the client context "backend" that trusts the test CA, for the handshakes that check. */
+    private ApplicationContextRunner withBackend() {
+        return this.runner.withPropertyValues(this.material.clientProperties("backend").toArray(String[]::new));
     }
 
     private Path writeVersion(String name, KeyMaterial keyMaterial) throws Exception {
