@@ -8,8 +8,11 @@ import javax.net.ssl.SSLSession;
 /**
  * The buffers a connection's records pass through, all in write mode: encrypted input, encrypted output and
  * decrypted input. They come from the shared {@link BufferPool}, grow to the session's sizes when a record needs it,
- * and go back to the pool at {@link #release()}, wiped first as far as they may hold decrypted data. Fields are left
- * open to the record I/O of the same connection, which moves their positions on every record.
+ * and go back to the pool at {@link #release()}, wiped first as far as they may hold decrypted data. While the
+ * connection waits for input with all three empty, they may also go back for the time being ({@link #park()}): an idle
+ * connection then holds no buffer at all, and {@link #unpark()} takes buffers of the same sizes again before the next
+ * operation. Fields are left open to the record I/O of the same connection, which moves their positions on every
+ * record.
  */
 final class ConnectionBuffers {
 
@@ -19,6 +22,8 @@ final class ConnectionBuffers {
 
     /** Room beyond one packet in the output buffer for a handshake flight: certificate chains fit in 8 KiB. */
     private static final int FLIGHT_ROOM = 8192;
+
+    private static final ByteBuffer PARKED = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     /** Encrypted bytes received: those from netInStart to its position are not unwrapped yet. */
     ByteBuffer netIn;
@@ -49,6 +54,15 @@ final class ConnectionBuffers {
      * connection's decrypted bytes beyond what this one knows of, so they are left to the garbage collector.
      */
     private boolean exchanged;
+
+    private boolean parked;
+
+    /** The capacities the buffers had when parked, taken again when unparked. */
+    private int parkedNetIn;
+
+    private int parkedNetOut;
+
+    private int parkedAppIn;
 
     ConnectionBuffers(SSLSession initial) {
         // Input buffers start small, enough for handshake records, and grow to the session's sizes when a large
@@ -152,8 +166,54 @@ final class ConnectionBuffers {
         return resized;
     }
 
+    /**
+     * Gives the buffers back to the pool for the time the connection waits for input, when all three are empty and
+     * were never exchanged; returns whether it did. Read-only empty buffers stand in for them until {@link #unpark()}:
+     * {@code position()} still answers 0 for the getters that ask between operations.
+     */
+    boolean park() {
+        if (this.parked || this.exchanged || this.netIn.position() > 0 || this.netOut.position() > 0
+                || this.appIn.position() > 0) {
+            return false;
+        }
+        this.parkedNetIn = this.netIn.capacity();
+        this.parkedNetOut = this.netOut.capacity();
+        this.parkedAppIn = this.appIn.capacity();
+        giveBack();
+        this.parked = true;
+        this.netIn = PARKED;
+        this.netOut = PARKED;
+        this.appIn = PARKED;
+        return true;
+    }
+
+    /** Takes buffers of the parked sizes again; does nothing when not parked. */
+    void unpark() {
+        if (this.parked) {
+            this.parked = false;
+            this.netIn = pool.acquire(this.parkedNetIn);
+            this.netOut = pool.acquire(this.parkedNetOut);
+            this.appIn = pool.acquire(this.parkedAppIn);
+            this.netInStart = 0;
+        }
+    }
+
+    boolean parked() {
+        return this.parked;
+    }
+
     /** Gives the buffers back to the pool, wiping decrypted data first, and leaves empty ones in their place. */
     void release() {
+        if (!this.parked) {
+            giveBack();
+        }
+        this.parked = false;
+        this.netIn = ByteBuffer.allocate(0);
+        this.netOut = ByteBuffer.allocate(0);
+        this.appIn = ByteBuffer.allocate(0);
+    }
+
+    private void giveBack() {
         wipe(this.appIn, this.appInFilled);
         pool.release(this.appIn);
         if (!this.exchanged) {
@@ -161,9 +221,8 @@ final class ConnectionBuffers {
             pool.release(this.netIn);
             pool.release(this.netOut);
         }
-        this.netIn = ByteBuffer.allocate(0);
-        this.netOut = ByteBuffer.allocate(0);
-        this.appIn = ByteBuffer.allocate(0);
+        this.netInFilled = 0;
+        this.appInFilled = 0;
     }
 
     static void wipe(ByteBuffer buffer, int filled) {

@@ -91,6 +91,7 @@ final class ConnectionCloser {
 
     /** Closes when no other operation runs. */
     void closeNow() {
+        this.buffers.unpark();
         if (this.status.state.isHandshaking()) {
             this.failures.fail(new TlsException(TlsError.HANDSHAKE_FAILURE, "The application closed the connection "
                     + "during the handshake", this.alerts.sendUserCanceled(), null));

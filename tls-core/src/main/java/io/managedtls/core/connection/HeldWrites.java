@@ -170,11 +170,19 @@ final class HeldWrites {
         }
     }
 
+    /** Gives the buffer back to the pool while nothing is held, as the connection waits for input. */
+    void park() {
+        if (this.held.position() == 0 && this.held.capacity() > 0) {
+            release();
+        }
+    }
+
     /** Gives the buffer back to the pool, wiped, and leaves an empty one in its place. */
     void release() {
         ConnectionBuffers.wipe(this.held, this.heldFilled);
         ConnectionBuffers.pool.release(this.held);
         this.held = ByteBuffer.allocate(0);
+        this.heldFilled = 0;
     }
 
 }

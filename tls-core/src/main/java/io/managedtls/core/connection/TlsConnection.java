@@ -56,7 +56,9 @@ import org.jspecify.annotations.Nullable;
  * ({@link #write(ByteBuffer, boolean)}) holds one more buffer of 16 KiB for what it holds back. The buffers come from
  * a pool shared by all connections and go back to it when the connection is closed and no operation of it runs any
  * more (wiped first when they may hold application data in plaintext), so that opening and closing connections makes
- * little garbage. The handshake observer reads the plaintext handshake once and then stays out of the data path.
+ * little garbage. On a non-blocking transport they also go back, wiped the same way, while the connection waits for
+ * input with nothing buffered (a read or handshake step returned {@link #WANT_READ}), and the next operation takes
+ * buffers of the same sizes again: an idle connection of a server holds no buffer. The handshake observer reads the plaintext handshake once and then stays out of the data path.
  */
 public final class TlsConnection implements Closeable {
 
@@ -98,6 +100,9 @@ public final class TlsConnection implements Closeable {
     private final ConnectionStatus status = new ConnectionStatus();
 
     private final ConnectionBuffers buffers;
+
+    /** Whether the latest read or handshake step found no input to go on with: see {@link #leave()}. */
+    private boolean awaitingInput;
 
     private final HandshakeClock clock;
 
@@ -184,10 +189,10 @@ public final class TlsConnection implements Closeable {
     public int handshake() throws TlsException {
         enter();
         try {
-            return this.handshakes.run();
+            return waitsForInput(this.handshakes.run());
         }
         finally {
-            exit();
+            leave();
         }
     }
 
@@ -201,10 +206,10 @@ public final class TlsConnection implements Closeable {
     public int read(ByteBuffer destination) throws TlsException {
         enter();
         try {
-            return this.reader.read(destination);
+            return waitsForInput(this.reader.read(destination));
         }
         finally {
-            exit();
+            leave();
         }
     }
 
@@ -257,7 +262,7 @@ public final class TlsConnection implements Closeable {
             return this.writer.write(source, moreFollows);
         }
         finally {
-            exit();
+            leave();
         }
     }
 
@@ -285,7 +290,7 @@ public final class TlsConnection implements Closeable {
             return this.writer.flush();
         }
         finally {
-            exit();
+            leave();
         }
     }
 
@@ -318,10 +323,10 @@ public final class TlsConnection implements Closeable {
     public int renegotiate() throws TlsException {
         enter();
         try {
-            return this.handshakes.renegotiate();
+            return waitsForInput(this.handshakes.renegotiate());
         }
         finally {
-            exit();
+            leave();
         }
     }
 
@@ -526,6 +531,11 @@ public final class TlsConnection implements Closeable {
         return this.gate.released();
     }
 
+    /** Returns whether the buffers are in the pool while the connection waits for input. */
+    boolean buffersParked() {
+        return this.buffers.parked();
+    }
+
     /**
      * Returns whether buffers went to or came from the peer of an in-memory pair, so that netIn and netOut will not
      * be pooled; for tests.
@@ -554,10 +564,28 @@ public final class TlsConnection implements Closeable {
 
     private boolean tryEnter() {
         if (this.gate.tryEnter()) {
+            this.buffers.unpark();
             return true;
         }
         exit();
         return false;
+    }
+
+    /** Notes whether an operation's result says the connection waits for input; returns the result. */
+    private int waitsForInput(int result) {
+        this.awaitingInput = result == WANT_READ;
+        return result;
+    }
+
+    /**
+     * Counts an operation out that was counted in; while the connection waits for input with nothing buffered, its
+     * buffers first go back to the pool, so that an idle connection of a non-blocking server holds none.
+     */
+    private void leave() {
+        if (this.awaitingInput && this.held.bytes() == 0 && this.buffers.park()) {
+            this.held.park();
+        }
+        exit();
     }
 
     /**

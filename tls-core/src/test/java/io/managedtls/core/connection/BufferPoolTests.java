@@ -334,6 +334,67 @@ class BufferPoolTests {
     }
 
     @Test
+    void aNonBlockingConnectionWaitingForInputHoldsNoBufferAndWipesWhatItGaveBack() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server().protocols("TLSv1.3"));
+        List<TlsEvent> events = new CopyOnWriteArrayList<>();
+        TlsContext client = Loopback.context(Loopback.client().eventListener(events::add));
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Long> served = loopback.serve(server, true, Io::echoUntilClosed);
+        TlsConnection connection = this.tls.closeAfter(loopback.connect(client, false));
+        Loopback.until(connection::handshake);
+        drainSharedPool();
+        // The session ticket may still be on its way: reads until one finds nothing to go on with.
+        ByteBuffer nothing = ByteBuffer.allocate(100);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!connection.buffersParked() && System.nanoTime() < deadline) {
+            assertThat(connection.read(nothing)).isEqualTo(TlsConnection.WANT_READ);
+            Thread.sleep(5);
+        }
+        assertThat(connection.buffersParked()).isTrue();
+        assertThat(connection.available()).isZero();
+        assertThat(connection.hasPendingOutput()).isFalse();
+        byte[] secret = "a secret that must not outlive its read".repeat(100).getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 2; round++) {
+            ByteBuffer source = ByteBuffer.wrap(secret);
+            while (source.hasRemaining()) {
+                Loopback.until(() -> connection.write(source));
+            }
+            // Still waiting for input, and all of the write left: the buffers taken for it went back.
+            assertThat(connection.hasPendingOutput()).isFalse();
+            assertThat(connection.buffersParked()).isTrue();
+            ByteBuffer received = ByteBuffer.allocate(secret.length);
+            while (received.hasRemaining()) {
+                Loopback.until(() -> connection.read(received));
+            }
+            assertThat(received.array()).isEqualTo(secret);
+            assertThat(connection.read(nothing)).isEqualTo(TlsConnection.WANT_READ);
+            assertThat(connection.buffersParked()).isTrue();
+            // What was decrypted in them was wiped before they went back.
+            assertThat(drainSharedPoolHoldingNone(MARKER)).hasSizeGreaterThanOrEqualTo(3);
+        }
+        // A close while parked still sends close_notify, which ends the server's echo cleanly.
+        connection.close();
+        assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(2L * secret.length);
+        assertThat(events).filteredOn(TlsEvent.Closed.class::isInstance).singleElement()
+                .satisfies((event) -> assertThat(((TlsEvent.Closed) event).clean()).isTrue());
+        assertThat(connection.buffersReleased()).isTrue();
+    }
+
+    @Test
+    void aBlockingConnectionKeepsItsBuffersBetweenReads() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        Loopback loopback = this.tls.loopback();
+        CompletableFuture<Long> served = loopback.serve(server, true, Io::echoUntilClosed);
+        try (TlsConnection connection = loopback.connect(client, true)) {
+            Io.writeAll(connection, "ping");
+            assertThat(Io.readText(connection, 4)).isEqualTo("ping");
+            assertThat(connection.buffersParked()).isFalse();
+        }
+        assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo(4L);
+    }
+
+    @Test
     void dataAWriteHeldBackIsWipedBeforeItsBufferIsPooled() throws Exception {
         drainSharedPool();
         TlsConnection[] ends = shookHands(Loopback.server());
