@@ -76,7 +76,7 @@ public final class IdleConnectionsMemory {
             String after = server.measure();
             System.out.printf(Locale.ROOT, "idle-connections:%s: %d connections opened in %.1f s, %s, server %s, "
                     + "load average %s%n", kind, sockets.size(), seconds, Runtime.version(), serverOptions,
-                    ListenerConnectionRate.loadAverage());
+                    ServerComparison.loadAverage());
             System.out.println("  before: " + before);
             System.out.println("  after:  " + after);
             System.out.println("  per connection: " + perConnection(before, after, sockets.size()));
@@ -184,8 +184,7 @@ public final class IdleConnectionsMemory {
             port = listener.port();
         }
         else if (kind.equals("threads")) {
-            ListenerConnectionRate.ThreadPerConnectionServer threads = ListenerConnectionRate.ThreadPerConnectionServer
-                    .start(endpoints);
+            ThreadPerConnectionServer threads = ThreadPerConnectionServer.start(endpoints.server(), PeerProtocol.ECHO);
             server = threads;
             port = threads.port();
         }

@@ -79,7 +79,7 @@ public final class ListenerLatency {
             Arrays.sort(all);
             System.out.printf(Locale.ROOT, "echo-latency:%s: %d connections, a message every %d ms each, %d s, %s, "
                     + "load average after %s%n", kind, count, TimeUnit.NANOSECONDS.toMillis(periodNanos), seconds,
-                    Runtime.version(), ListenerConnectionRate.loadAverage());
+                    Runtime.version(), ServerComparison.loadAverage());
             System.out.printf(Locale.ROOT, "  %d round trips (%.0f/s), %d failed connections: p50 %.3f ms, p90 %.3f ms,"
                     + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n", total, total / (double) seconds, failures.get(),
                     at(all, 0.5), at(all, 0.9), at(all, 0.99), at(all, 0.999), at(all, 1.0));
