@@ -54,7 +54,7 @@ import io.managedtls.core.material.KeyMaterial;
  * {@code s_server -rev} sends each line back reversed); the throughput is the echoed bytes per second.
  *
  * <p>Every slice runs one server; a round runs each once, in an order that turns each round, after two warm-up
- * slices each. The result is each server's median rate (quartiles) and the median of the per-round ratios listener/other.
+ * slices each (with 64 clients for the rate). The result is each server's median rate (quartiles) and the median of the per-round ratios listener/other.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.managedtls.benchmarks.ServerComparison rate TLSv1.3|TLSv1.2 full|resumed
  * EC_P256|RSA_2048 CLIENTS SECONDS ROUNDS}, or {@code ... bulk TLSv1.3|TLSv1.2 CONNECTIONS SECONDS ROUNDS}; or run
@@ -118,10 +118,11 @@ public final class ServerComparison {
     }
 
     private static void compare(String title, List<Server> servers, Load generator, int rounds) throws Exception {
-        // Two slices each warm the servers up: a JVM on one CPU compiles on that CPU too.
+        // Two slices each warm the servers up, under the heaviest load: a JVM on one CPU compiles on that CPU too, and a
+        // single client's few thousand connections leave a JVM's compilers behind.
         for (int warmUp = 0; warmUp < 2; warmUp++) {
             for (Server server : servers) {
-                generator.run(server);
+                generator.warmUp(server);
             }
         }
         List<Slice[]> results = new ArrayList<>();
@@ -188,6 +189,11 @@ public final class ServerComparison {
 
         Slice run(Server server) throws Exception;
 
+        /** Runs a slice that warms the server up. */
+        default void warmUp(Server server) throws Exception {
+            run(server);
+        }
+
         int seconds();
 
         String unit();
@@ -246,6 +252,14 @@ public final class ServerComparison {
     /** {@code openssl s_time} processes, all at once, each for the slice's seconds. */
     private record RateLoad(String protocol, boolean resumed, int clients, int seconds, Path directory)
             implements Load {
+
+        private static final int WARM_UP_CLIENTS = 64;
+
+        @Override
+        public void warmUp(Server server) throws Exception {
+            new RateLoad(this.protocol, this.resumed, Math.max(this.clients, WARM_UP_CLIENTS), this.seconds,
+                    this.directory).run(server);
+        }
 
         @Override
         public Slice run(Server server) throws Exception {
