@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -329,8 +330,10 @@ public final class ServerComparison {
             BulkLoad.server = server.kind;
             SSLSocketFactory factory = this.client.sslContext().getSocketFactory();
             List<SSLSocket> sockets = new ArrayList<>();
+            List<Socket> plains = new ArrayList<>();
             for (int i = 0; i < this.connections; i++) {
                 Socket plain = new Socket();
+                plains.add(plain);
                 plain.setTcpNoDelay(true);
                 plain.connect(new InetSocketAddress("127.0.0.1", server.port));
                 SSLSocket socket = (SSLSocket) factory.createSocket(plain, BenchmarkEndpoints.HOST, server.port,
@@ -348,15 +351,27 @@ public final class ServerComparison {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(this.seconds);
             CpuWatch watch = new CpuWatch(server);
             for (SSLSocket socket : sockets) {
-                threads.add(started(() -> write(socket, line, deadline)));
-                threads.add(started(() -> read(socket, echoed, deadline)));
+                Thread writer = started(() -> write(socket, line, deadline));
+                threads.add(writer);
+                threads.add(started(() -> read(socket, echoed, deadline, writer)));
             }
+            boolean finished = true;
             for (Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(this.seconds + 30L));
+                finished &= !thread.isAlive();
             }
             Slice slice = watch.slice(echoed.get() / watch.elapsedSeconds() / (1 << 20), suite);
-            for (SSLSocket socket : sockets) {
-                socket.close();
+            for (int i = 0; i < sockets.size(); i++) {
+                if (finished) {
+                    sockets.get(i).close();
+                }
+                else {
+                    // A client thread still holds the socket's lock; closing the TCP socket under it frees it.
+                    plains.get(i).close();
+                }
+            }
+            if (!finished) {
+                System.err.println("bulk clients of " + server.kind + " were stuck; their sockets were reset");
             }
             return slice;
         }
@@ -384,24 +399,45 @@ public final class ServerComparison {
             }
         }
 
-        /** Counts the echo until the deadline, then stops; what is still under way is not counted. */
-        private static void read(SSLSocket socket, AtomicLong echoed, long deadline) {
+        /**
+         * Counts the echo until the deadline, then drains it uncounted until the writer has stopped and the echo has
+         * gone quiet: a reader that stopped at the deadline would leave the server's echo, and so the writer's last
+         * write, blocked on a full window.
+         */
+        private static void read(SSLSocket socket, AtomicLong echoed, long deadline, Thread writer) {
             byte[] buffer = new byte[LINE];
             try {
+                socket.setSoTimeout(DRAIN_MILLIS);
                 InputStream in = socket.getInputStream();
-                while (System.nanoTime() < deadline) {
-                    int n = in.read(buffer);
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buffer);
+                    }
+                    catch (SocketTimeoutException ex) {
+                        if (System.nanoTime() >= deadline && !writer.isAlive()) {
+                            return;
+                        }
+                        continue;
+                    }
                     if (n < 0) {
-                        System.err.println("bulk echo from " + server + " ended early");
+                        if (System.nanoTime() < deadline) {
+                            System.err.println("bulk echo from " + server + " ended early");
+                        }
                         return;
                     }
-                    echoed.addAndGet(n);
+                    if (System.nanoTime() < deadline) {
+                        echoed.addAndGet(n);
+                    }
                 }
             }
             catch (IOException ex) {
                 System.err.println("bulk read from " + server + " failed: " + ex);
             }
         }
+
+        /** How long the echo must be quiet, after the deadline and the writer's end, before a reader stops. */
+        private static final int DRAIN_MILLIS = 500;
 
         @Override
         public String unit() {
