@@ -52,14 +52,15 @@ import io.managedtls.core.material.KeyMaterial;
  *
  * <p><b>Bulk</b> ({@code bulk}): CONNECTIONS JSSE client connections from this JVM, each with a thread writing lines of
  * 16 KiB (16,383 bytes and a newline) without pause and one reading their echo ({@link PeerProtocol#ECHO};
- * {@code s_server -rev} sends each line back reversed); the throughput is the echoed bytes per second.
+ * {@code s_server -rev} sends each line back reversed); the throughput is the echoed bytes per second. {@code openssl
+ * s_server} serves one connection at a time, so it takes part with one connection only.
  *
  * <p>Every slice runs one server; a round runs each once, in an order that turns each round, after two warm-up
  * slices each (with 64 clients for the rate). The result is each server's median rate (quartiles) and the median of the per-round ratios listener/other.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.managedtls.benchmarks.ServerComparison rate TLSv1.3|TLSv1.2 full|resumed
  * EC_P256|RSA_2048 CLIENTS SECONDS ROUNDS}, or {@code ... bulk TLSv1.3|TLSv1.2 CONNECTIONS SECONDS ROUNDS}; or run
- * {@code benchmarks/servers.sh}. Needs {@code openssl} 3 on the path.
+ * {@code benchmarks/listener.sh}. Needs {@code openssl} 3 on the path.
  */
 public final class ServerComparison {
 
@@ -96,6 +97,11 @@ public final class ServerComparison {
         List<Server> servers = new ArrayList<>();
         try {
             for (String kind : SERVERS) {
+                if (kind.equals("openssl") && !rate && load > 1) {
+                    System.out.println("# openssl s_server serves one connection at a time: not compared at " + load
+                            + " connections");
+                    continue;
+                }
                 servers.add(Server.start(kind, peerProtocol, protocol, directory));
             }
             Load generator = rate ? new RateLoad(protocol, args[2].equals("resumed"), load, seconds, directory)

@@ -48,6 +48,11 @@ final class OutboundQueue {
         return true;
     }
 
+    /** The bytes queued, at most the bound (or past it once it overflowed). */
+    int bytes() {
+        return (int) Math.min(Integer.MAX_VALUE, this.bytes.get());
+    }
+
     boolean overflowed() {
         return this.overflowed;
     }

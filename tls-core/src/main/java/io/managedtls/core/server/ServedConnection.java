@@ -34,6 +34,9 @@ final class ServedConnection implements TlsChannel {
      */
     private static final long DEADLINE_MARGIN_NANOS = 2_000_000;
 
+    /** The most queued output at which reads go on: past it the peer is held back (see {@link #readsPaused()}). */
+    private static final int MOST_QUEUED_WHILE_READING = 64 * 1024;
+
     private enum Phase {
         HANDSHAKING, OPEN, CLOSING, ENDED
     }
@@ -77,6 +80,14 @@ final class ServedConnection implements TlsChannel {
 
     private boolean readPending;
 
+    /** Whether reads wait for the queued output to drain. */
+    private boolean readsPaused;
+
+    /** Queued bytes from which reads pause, and to which the queue must drain before they resume. */
+    private final int pauseReadsAt;
+
+    private final int resumeReadsAt;
+
     private boolean wantWrite;
 
     private boolean peerClosed;
@@ -93,6 +104,8 @@ final class ServedConnection implements TlsChannel {
         this.loop = loop;
         this.policy = policy;
         this.output = new OutboundQueue(policy.maxPendingBytes());
+        this.pauseReadsAt = Math.max(1, Math.min(MOST_QUEUED_WHILE_READING, policy.maxPendingBytes() / 2));
+        this.resumeReadsAt = this.pauseReadsAt / 2;
     }
 
     // ---------------------------------------------------------------- TlsChannel, any thread
@@ -171,7 +184,12 @@ final class ServedConnection implements TlsChannel {
             if (this.closeRequested && this.phase == Phase.OPEN) {
                 beginClose(now + this.policy.closeNotifyTimeoutNanos());
             }
+            boolean paused = this.readsPaused;
             send(now);
+            if (paused && !readsPaused() && this.readPending) {
+                // The output drained below the mark: what waited in the socket or the connection is read next turn.
+                this.loop.continueLater(this);
+            }
             if (this.phase == Phase.CLOSING) {
                 progressClose();
             }
@@ -326,6 +344,10 @@ final class ServedConnection implements TlsChannel {
         this.readPending = false;
         ByteBuffer buffer = this.loop.readBuffer();
         for (int i = 0; i < READS_PER_TURN; i++) {
+            if (readsPaused()) {
+                this.readPending = true;
+                return;
+            }
             buffer.clear();
             int n = this.connection.read(buffer);
             if (n > 0) {
@@ -416,6 +438,20 @@ final class ServedConnection implements TlsChannel {
         }
     }
 
+    /**
+     * Whether reads pause because the handler's output waits to be sent: from {@link #pauseReadsAt} queued bytes
+     * until the queue drained to {@link #resumeReadsAt}. A handler that answers what it reads (an echo, a proxy)
+     * then holds a peer that sends faster than it reads back through TCP's flow control, instead of queueing up to
+     * maxPendingBytes and closing it as a slow consumer. A handshake under way (a TLS 1.2 renegotiation) is never
+     * held: its writes may wait on a read.
+     */
+    private boolean readsPaused() {
+        int queued = this.output.bytes();
+        this.readsPaused = (queued > (this.readsPaused ? this.resumeReadsAt : this.pauseReadsAt - 1))
+                && !this.connection.state().isHandshaking();
+        return this.readsPaused;
+    }
+
     private boolean endIfSlowConsumer() {
         if (!this.output.overflowed()) {
             return false;
@@ -440,8 +476,12 @@ final class ServedConnection implements TlsChannel {
         if (registered == null || !registered.isValid()) {
             return;
         }
-        int ops = (this.wantWrite || this.connection.hasPendingOutput())
-                ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+        int ops = (readsPaused() ? 0 : SelectionKey.OP_READ)
+                | ((this.wantWrite || this.connection.hasPendingOutput()) ? SelectionKey.OP_WRITE : 0);
+        if (ops == 0) {
+            // Paused with nothing to send is no state to wait in: the peer's next record serves the connection.
+            ops = SelectionKey.OP_READ;
+        }
         if (registered.interestOps() != ops) {
             registered.interestOps(ops);
         }

@@ -43,6 +43,9 @@ import org.jspecify.annotations.Nullable;
  * closed at once; an open connection without application bytes either way for the
  * {@link Builder#idleTimeout(Duration) idle timeout} is closed with close_notify; one whose queued output passes
  * {@link Builder#maxPendingBytes(int) maxPendingBytes} is closed as a slow consumer. {@link #stats()} counts each.
+ * A connection whose queued output reaches half of {@code maxPendingBytes} (at most 64 KiB) reads nothing more from
+ * its peer until the queue has drained to half that: a handler that answers what it reads is held back, and holds
+ * the peer back through TCP, rather than queueing towards the limit.
  *
  * <p><b>Lifecycle.</b> {@link Builder#build()} validates and binds nothing; {@link #start()} binds and starts the
  * threads, once; {@link #stop()} (or {@link #close()}) stops accepting, sends close_notify to every open connection,
@@ -465,7 +468,8 @@ public final class TlsListener implements AutoCloseable {
         /**
          * Sets how many bytes written through a {@link TlsChannel} may wait for the peer to read them; a write beyond
          * it closes the connection as a slow consumer, counted in {@link ListenerStats#slowConsumers()}. A single
-         * write larger than this closes it too. Default: 1 MiB.
+         * write larger than this closes it too. From half of it (at most 64 KiB) queued, the connection stops reading
+         * from its peer until the queue has drained to half that again. Default: 1 MiB.
          * @param maxPendingBytes the limit in bytes, at least 1
          * @return this builder
          */

@@ -1,9 +1,15 @@
 package io.managedtls.core.server;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.net.ssl.SSLSocket;
 
 import io.managedtls.core.TlsException;
 import io.managedtls.core.connection.Io;
@@ -129,6 +135,56 @@ class ListenerLimitsTests {
             assertThat(ended.connection().bytesOut()).isPositive();
             assertThat(listener.stats().slowConsumers()).isEqualTo(1);
             assertThat(ListenerThreads.await(RecordingHandler.WAIT, () -> listener.stats().open() == 0)).isTrue();
+        }
+    }
+
+    @Test
+    void echoToAPeerThatWritesFasterThanItReadsHoldsThePeerBackInsteadOfClosingIt() throws Exception {
+        TlsContext server = Loopback.context(Loopback.server());
+        TlsContext client = Loopback.context(Loopback.client());
+        int total = 16 * 1024 * 1024;
+        try (TlsListener listener = TlsListener.builder(server, TlsChannel::write).bindAddress(LOOPBACK)
+                .maxPendingBytes(64 * 1024).build().start();
+                SSLSocket socket = (SSLSocket) client.sslContext().getSocketFactory().createSocket(LOOPBACK,
+                        listener.port())) {
+            socket.setSSLParameters(client.sslParameters("localhost"));
+            socket.startHandshake();
+            AtomicReference<Exception> writeFailure = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    byte[] chunk = new byte[16 * 1024];
+                    for (int sent = 0; sent < total; sent += chunk.length) {
+                        for (int i = 0; i < chunk.length; i++) {
+                            chunk[i] = (byte) ((sent + i) % 251);
+                        }
+                        out.write(chunk);
+                    }
+                    out.flush();
+                }
+                catch (IOException ex) {
+                    writeFailure.set(ex);
+                }
+            }, "bulk-writer");
+            writer.setDaemon(true);
+            writer.start();
+            // Not reading for a while: the kernel's buffers fill both ways, then only the listener's reads can give.
+            Thread.sleep(1000);
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[32 * 1024];
+            int received = 0;
+            while (received < total) {
+                int n = in.read(buffer);
+                assertThat(n).as("echo ended after %d of %d bytes", received, total).isPositive();
+                for (int i = 0; i < n; i++) {
+                    assertThat(buffer[i]).isEqualTo((byte) ((received + i) % 251));
+                }
+                received += n;
+            }
+            writer.join(RecordingHandler.WAIT.toMillis());
+            assertThat(writeFailure.get()).isNull();
+            assertThat(listener.stats().slowConsumers()).isZero();
+            assertThat(listener.stats().open()).isEqualTo(1);
         }
     }
 
