@@ -55,8 +55,8 @@ import io.managedtls.core.material.KeyMaterial;
  * {@code s_server -rev} sends each line back reversed); the throughput is the echoed bytes per second. {@code openssl
  * s_server} serves one connection at a time, so it takes part with one connection only.
  *
- * <p>Every slice runs one server; a round runs each once, in an order that turns each round, after two warm-up
- * slices each (with 64 clients for the rate). The result is each server's median rate (quartiles) and the median of the per-round ratios listener/other.
+ * <p>Every slice runs one server; a round runs each once, in an order that turns each round, after warm-up slices
+ * (with 64 clients for the rate): 30 s for each JVM server, one slice for openssl. The result is each server's median rate (quartiles) and the median of the per-round ratios listener/other.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.managedtls.benchmarks.ServerComparison rate TLSv1.3|TLSv1.2 full|resumed
  * EC_P256|RSA_2048 CLIENTS SECONDS ROUNDS}, or {@code ... bulk TLSv1.3|TLSv1.2 CONNECTIONS SECONDS ROUNDS}; or run
@@ -69,6 +69,9 @@ public final class ServerComparison {
     private static final Pattern CONNECTIONS = Pattern.compile("(\\d+) connections in \\d+ real seconds");
 
     private static final int LINE = BenchmarkEndpoints.RECORD;
+
+    /** How long each JVM server is warmed up before the measured rounds. */
+    private static final int WARM_UP_SECONDS = 30;
 
     private ServerComparison() {
     }
@@ -125,10 +128,14 @@ public final class ServerComparison {
     }
 
     private static void compare(String title, List<Server> servers, Load generator, int rounds) throws Exception {
-        // Two slices each warm the servers up, under the heaviest load: a JVM on one CPU compiles on that CPU too, and a
-        // single client's few thousand connections leave a JVM's compilers behind.
-        for (int warmUp = 0; warmUp < 2; warmUp++) {
-            for (Server server : servers) {
+        // Slices under the heaviest load warm each JVM server up for WARM_UP_SECONDS: a JVM on one CPU compiles on that
+        // CPU too. After 10 s of 64 clients, C2 still took 40% of a server's CPU in the next 10 s at one client (the
+        // listener's and the thread-per-connection server's alike), which made the one-client rows measure the
+        // compiler; after 25 s it took 10%. openssl has nothing to warm but its caches: one slice.
+        for (Server server : servers) {
+            int slices = server.kind.equals("openssl") ? 1
+                    : Math.max(2, (WARM_UP_SECONDS + generator.seconds() - 1) / generator.seconds());
+            for (int warmUp = 0; warmUp < slices; warmUp++) {
                 generator.warmUp(server);
             }
         }
