@@ -98,7 +98,14 @@ public final class IdleConnectionsMemory {
             implements AutoCloseable {
 
         static ServerProcess start(String kind, List<String> serverOptions) throws Exception {
-            List<String> command = new ArrayList<>();
+            return start(List.of(), kind, serverOptions);
+        }
+
+        /**
+         * Starts the server with a launcher before its java command ({@code taskset -c 1}, for example), or none.
+         */
+        static ServerProcess start(List<String> launcher, String kind, List<String> serverOptions) throws Exception {
+            List<String> command = new ArrayList<>(launcher);
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(serverOptions);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"),

@@ -19,7 +19,12 @@ import javax.net.ssl.SSLSocket;
  * TLS 1.3 connections from this JVM, each with a thread of its own that sends a 32-byte message every PERIOD
  * milliseconds (the first at a random phase, so that the sends spread evenly) and waits for its echo. The round trip
  * is timed from the write to the last byte of the echo read, so it includes the client's own scheduling; the
- * percentiles are over every round trip of the measured seconds, after a warm-up of 5 s.
+ * percentiles are over every round trip of the measured seconds, after a warm-up of 15 s.
+ *
+ * <p>On two CPUs or more with {@code taskset}, the server runs on the CPUs but the first and the script pins this JVM
+ * to the first, as {@link ServerComparison} does: a thousand client threads then cannot take the server's CPU, nor
+ * the scheduler favour the server that brings a thousand threads of its own. On a machine of two CPUs the server's
+ * JVM sees one: the listener runs one selector thread.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.managedtls.benchmarks.ListenerLatency listener|threads CONNECTIONS
  * PERIOD_MILLIS SECONDS [SERVER_JVM_OPTION...]}.
@@ -27,6 +32,9 @@ import javax.net.ssl.SSLSocket;
 public final class ListenerLatency {
 
     private static final int MESSAGE = 32;
+
+    /** Round trips before the measured ones, long enough for the server's JIT on its one CPU. */
+    private static final int WARM_UP_SECONDS = 15;
 
     private ListenerLatency() {
     }
@@ -41,10 +49,13 @@ public final class ListenerLatency {
         long periodNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[2]));
         long seconds = Long.parseLong(args[3]);
         List<String> serverOptions = List.of(args).subList(4, args.length);
-        try (IdleConnectionsMemory.ServerProcess server = IdleConnectionsMemory.ServerProcess.start(kind,
+        // As in ServerComparison: the server on the CPUs but the first, these clients (pinned by the script) on it.
+        List<String> launcher = ServerComparison.Server.PINNED
+                ? List.of("taskset", "-c", ServerComparison.Server.SERVER_CPUS) : List.of();
+        try (IdleConnectionsMemory.ServerProcess server = IdleConnectionsMemory.ServerProcess.start(launcher, kind,
                 serverOptions)) {
             List<SSLSocket> sockets = IdleConnectionsMemory.open(server.client(), server.port(), count);
-            long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS);
             long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
             long[][] samples = new long[count][];
             int[] sampleCounts = new int[count];
@@ -78,8 +89,10 @@ public final class ListenerLatency {
             }
             Arrays.sort(all);
             System.out.printf(Locale.ROOT, "echo-latency:%s: %d connections, a message every %d ms each, %d s, %s, "
-                    + "load average after %s%n", kind, count, TimeUnit.NANOSECONDS.toMillis(periodNanos), seconds,
-                    Runtime.version(), ServerComparison.loadAverage());
+                    + "%s, load average after %s%n", kind, count, TimeUnit.NANOSECONDS.toMillis(periodNanos), seconds,
+                    Runtime.version(), launcher.isEmpty() ? "not pinned"
+                            : "server on CPUs " + ServerComparison.Server.SERVER_CPUS + ", clients on CPU 0",
+                    ServerComparison.loadAverage());
             System.out.printf(Locale.ROOT, "  %d round trips (%.0f/s), %d failed connections: p50 %.3f ms, p90 %.3f ms,"
                     + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n", total, total / (double) seconds, failures.get(),
                     at(all, 0.5), at(all, 0.9), at(all, 0.99), at(all, 0.999), at(all, 1.0));
