@@ -8,7 +8,7 @@
 #   JAVA     the java command (default: java)
 #   TAG      prefix of the result files in benchmarks/results (default: jdk<feature version>)
 #   SECONDS  seconds per slice of a comparison (default 5), and the latency's measured seconds times four
-#   ROUNDS   rounds of slices per comparison row (default 3), after a warm-up slice per server
+#   ROUNDS   rounds of slices per comparison row (default 3), after the warm-up slices ServerComparison describes
 # CLIENTS="64" runs the rate rows of those client counts only, appending. ONLY=rate, bulk, memory or latency runs one
 # part.
 # Build first: mvn -B -pl benchmarks -am -DskipTests package
@@ -26,7 +26,7 @@ mkdir -p "$OUT"
 # Each idle connection takes a descriptor in the server's JVM and one in the client's.
 ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-# The comparisons with other servers pin the load (this JVM and its openssl s_time processes) to CPU 0; each server
+# The comparisons with other servers and the latency pin the load (this JVM and its openssl s_time processes) to CPU 0; each server
 # pins itself to the other CPUs (ServerComparison).
 PIN=()
 if command -v taskset > /dev/null && [ "$(nproc --all)" -ge 2 ]; then
@@ -87,8 +87,8 @@ if [ -z "${ONLY:-}" ] || [ "$ONLY" = latency ]; then
   : > "$LATENCY"
   for kind in listener threads; do
     echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$LATENCY"
-    echo "# $JAVA -Xmx1g -cp $JAR io.managedtls.benchmarks.ListenerLatency $kind 1000 200 $((4 * SECONDS_PER_SLICE)) -Xmx256m" >> "$LATENCY"
-    "$JAVA" -Xmx1g -cp "$JAR" io.managedtls.benchmarks.ListenerLatency "$kind" 1000 200 "$((4 * SECONDS_PER_SLICE))" \
+    echo "# ${PIN[*]} $JAVA -Xmx1g -cp $JAR io.managedtls.benchmarks.ListenerLatency $kind 1000 200 $((4 * SECONDS_PER_SLICE)) -Xmx256m" >> "$LATENCY"
+    "${PIN[@]}" "$JAVA" -Xmx1g -cp "$JAR" io.managedtls.benchmarks.ListenerLatency "$kind" 1000 200 "$((4 * SECONDS_PER_SLICE))" \
         -Xmx256m >> "$LATENCY" 2>&1 || echo "# failed: exit $?" >> "$LATENCY"
   done
   echo "Results in $LATENCY"

@@ -56,7 +56,9 @@ import io.managedtls.core.material.KeyMaterial;
  * s_server} serves one connection at a time, so it takes part with one connection only.
  *
  * <p>Every slice runs one server; a round runs each once, in an order that turns each round, after warm-up slices
- * (with 64 clients for the rate): 30 s for each JVM server, one slice for openssl. The result is each server's median rate (quartiles) and the median of the per-round ratios listener/other.
+ * (with 64 clients for the rate): 30 s for each JVM server, then 24 s more at the row's own load when that is lighter,
+ * and one slice for openssl. The result is each server's median rate (quartiles) and the median of the per-round
+ * ratios listener/other.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.managedtls.benchmarks.ServerComparison rate TLSv1.3|TLSv1.2 full|resumed
  * EC_P256|RSA_2048 CLIENTS SECONDS ROUNDS}, or {@code ... bulk TLSv1.3|TLSv1.2 CONNECTIONS SECONDS ROUNDS}; or run
@@ -70,8 +72,11 @@ public final class ServerComparison {
 
     private static final int LINE = BenchmarkEndpoints.RECORD;
 
-    /** How long each JVM server is warmed up before the measured rounds. */
+    /** How long each JVM server is warmed up under the heaviest load before the measured rounds. */
     private static final int WARM_UP_SECONDS = 30;
+
+    /** How long each JVM server then runs at the row's own load, when that is lighter, before the measured rounds. */
+    private static final int SETTLE_SECONDS = 24;
 
     private ServerComparison() {
     }
@@ -131,12 +136,18 @@ public final class ServerComparison {
         // Slices under the heaviest load warm each JVM server up for WARM_UP_SECONDS: a JVM on one CPU compiles on that
         // CPU too. After 10 s of 64 clients, C2 still took 40% of a server's CPU in the next 10 s at one client (the
         // listener's and the thread-per-connection server's alike), which made the one-client rows measure the
-        // compiler; after 25 s it took 10%. openssl has nothing to warm but its caches: one slice.
+        // compiler; after 25 s it took 10%. A lighter load then profiles other paths, and C2 recompiles: in successive
+        // 8-s one-client slices after 30 s of 64 clients it took 4.9, 1.6, 0.8 and 0.2 s of the thread-per-connection
+        // server's CPU (0.4, 0.1, 0.1, 0 s of the listener's), so the one-client rows first settle for SETTLE_SECONDS.
+        // openssl has nothing to warm but its caches: one slice.
         for (Server server : servers) {
-            int slices = server.kind.equals("openssl") ? 1
-                    : Math.max(2, (WARM_UP_SECONDS + generator.seconds() - 1) / generator.seconds());
-            for (int warmUp = 0; warmUp < slices; warmUp++) {
+            boolean jvm = !server.kind.equals("openssl");
+            for (int warmUp = 0; warmUp < (jvm ? slices(WARM_UP_SECONDS, generator) : 1); warmUp++) {
                 generator.warmUp(server);
+            }
+            for (int settle = 0; jvm && generator.warmsUpHeavier() && settle < slices(SETTLE_SECONDS, generator);
+                    settle++) {
+                generator.run(server);
             }
         }
         List<Slice[]> results = new ArrayList<>();
@@ -194,6 +205,10 @@ public final class ServerComparison {
         return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
     }
 
+    private static int slices(int seconds, Load generator) {
+        return Math.max(2, (seconds + generator.seconds() - 1) / generator.seconds());
+    }
+
     /** One slice's figure, the server's CPU use in CPUs, the load CPU's busy share, and what the load saw. */
     record Slice(double value, double serverCpu, double loadCpu, String note) {
     }
@@ -206,6 +221,11 @@ public final class ServerComparison {
         /** Runs a slice that warms the server up. */
         default void warmUp(Server server) throws Exception {
             run(server);
+        }
+
+        /** Whether {@link #warmUp} runs a heavier load than {@link #run}. */
+        default boolean warmsUpHeavier() {
+            return false;
         }
 
         int seconds();
@@ -273,6 +293,11 @@ public final class ServerComparison {
         public void warmUp(Server server) throws Exception {
             new RateLoad(this.protocol, this.resumed, Math.max(this.clients, WARM_UP_CLIENTS), this.seconds,
                     this.directory).run(server);
+        }
+
+        @Override
+        public boolean warmsUpHeavier() {
+            return this.clients < WARM_UP_CLIENTS;
         }
 
         @Override
