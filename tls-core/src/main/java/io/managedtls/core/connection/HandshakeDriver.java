@@ -191,11 +191,25 @@ final class HandshakeDriver {
                     }
                 }
                 case FINISHED, NOT_HANDSHAKING -> {
+                    if (ticketsMayWait()) {
+                        return 0;
+                    }
                     return this.records.flushOutput() ? 0 : TlsConnection.WANT_WRITE;
                 }
                 default -> throw new IllegalStateException("Unknown handshake status " + status);
             }
         }
+    }
+
+    /**
+     * Whether what the ended handshake left in netOut may wait for the next operation: a TLS 1.3 server's first
+     * handshake ends with its NewSessionTicket messages alone (its flight left before it read the client's Finished),
+     * which no client waits for. They leave with the first data, in the same transport write, or with the next read,
+     * flush or close_notify.
+     */
+    private boolean ticketsMayWait() {
+        return this.status.state == ConnectionState.HANDSHAKING && this.config.role() == TlsRole.SERVER
+                && "TLSv1.3".equals(this.engine.getSession().getProtocol());
     }
 
     private int unwrapHandshake(boolean timed) throws IOException {

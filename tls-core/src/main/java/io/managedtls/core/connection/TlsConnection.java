@@ -180,7 +180,11 @@ public final class TlsConnection implements Closeable {
     // ---------------------------------------------------------------- operations
 
     /**
-     * Runs the handshake, or goes on with it: mbed TLS's {@code mbedtls_ssl_handshake()}.
+     * Runs the handshake, or goes on with it: mbed TLS's {@code mbedtls_ssl_handshake()}. A TLS 1.3 server's
+     * handshake completes with its session tickets, which no client waits for, still in the output
+     * ({@link #hasPendingOutput()}): they leave with the first data written, in the same transport write when it has
+     * more to follow or ends with {@link #closeNotify()}, or with the next read that must wait for input or
+     * {@link #flush()}.
      * @return 0 once the handshake is complete; {@link #WANT_READ}, {@link #WANT_WRITE} or
      * {@link #ASYNC_IN_PROGRESS} on a non-blocking transport when it cannot go on now
      * @throws TlsException if the handshake fails ({@link TlsError#CERT_VERIFY_FAILED},

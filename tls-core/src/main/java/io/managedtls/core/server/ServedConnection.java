@@ -359,6 +359,13 @@ final class ServedConnection implements TlsChannel {
                 if (this.phase == Phase.ENDED) {
                     return;
                 }
+                if (this.closeRequested) {
+                    // The handler closes: its last data, close_notify and what the handshake left (a TLS 1.3
+                    // server's tickets) leave in one write before the next read, which would send them first.
+                    this.readPending = true;
+                    this.loop.continueLater(this);
+                    return;
+                }
                 continue;
             }
             if (n == TlsConnection.END_OF_STREAM) {
@@ -381,16 +388,22 @@ final class ServedConnection implements TlsChannel {
             this.output.clear();
         }
         else {
+            // Closing, close_notify follows the queue at once (progressClose): the last data waits for it, and both
+            // leave in one write. A renegotiation under way holds close_notify back, so its records leave now.
+            boolean closeFollows = this.phase == Phase.CLOSING;
             for (ByteBuffer head = this.output.peek(); head != null; head = this.output.peek()) {
                 // Small writes queued together leave in whole records: what more follows makes no short record,
-                // and the flush below sends what is held back.
-                int n = this.connection.write(head, this.output.moreThanOne());
+                // and the flush below, or close_notify, sends what is held back.
+                int n = this.connection.write(head, closeFollows || this.output.moreThanOne());
                 if (n < 0) {
                     this.wantWrite |= n == TlsConnection.WANT_WRITE;
                     break;
                 }
                 this.lastActivity = now;
                 this.output.taken(head, n);
+            }
+            if (closeFollows && this.output.isEmpty() && !this.connection.state().isHandshaking()) {
+                return;
             }
         }
         if (this.connection.hasPendingOutput() && this.connection.flush() == TlsConnection.WANT_WRITE) {

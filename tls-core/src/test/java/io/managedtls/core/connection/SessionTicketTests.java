@@ -57,8 +57,12 @@ class SessionTicketTests {
             assertThat(Io.readText(connection, 4)).isEqualTo("pong");
             Io.readToEnd(connection);
         }
-        // The response, then the close_notify: no NewSessionTicket between or before them.
-        assertThat(served.get(20, TimeUnit.SECONDS)).hasSize(2);
+        // The handshake's one NewSessionTicket, left in the output by handshake() and sent before the read waits for
+        // input, then the response and the close_notify: no other ticket, and none between them.
+        List<Integer> records = served.get(20, TimeUnit.SECONDS);
+        assertThat(records).hasSize(3);
+        // Each: the data (4 bytes, or the alert's 2), the content type, JSSE's 16 zeros of padding, the tag.
+        assertThat(records.subList(1, 3)).containsExactly(4 + 1 + 16 + 16, 2 + 1 + 16 + 16);
         // The client caches its session, and a copy for each ticket: one, the one JSSE sends after the handshake.
         assertThat(Collections.list(client.sslContext().getClientSessionContext().getIds())).hasSize(2);
     }
