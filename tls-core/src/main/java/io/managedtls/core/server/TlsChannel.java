@@ -29,9 +29,10 @@ public interface TlsChannel {
     void write(ByteBuffer data);
 
     /**
-     * Closes the connection gracefully: the queued bytes leave first, then close_notify; the connection ends when
-     * the peer answers with its own close_notify, closes the transport, or the close_notify timeout
-     * ({@value TlsConnection#CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds) passes. Returns at once; idempotent.
+     * Closes the connection gracefully: the queued bytes leave first, then close_notify, in one transport write when
+     * they fit in the connection's output buffer (a short answer and its close cost the peer one segment); the
+     * connection ends when the peer answers with its own close_notify, closes the transport, or the close_notify
+     * timeout ({@value TlsConnection#CLOSE_NOTIFY_TIMEOUT_SECONDS} seconds) passes. Returns at once; idempotent.
      */
     void close();
 
