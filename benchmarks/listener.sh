@@ -9,8 +9,8 @@
 #   TAG      prefix of the result files in benchmarks/results (default: jdk<feature version>)
 #   SECONDS  seconds per slice of a comparison (default 5), and the latency's measured seconds times four
 #   ROUNDS   rounds of slices per comparison row (default 3), after the warm-up slices ServerComparison describes
-# CLIENTS="64" runs the rate rows of those client counts only, appending. ONLY=rate, bulk, memory or latency runs one
-# part.
+# CLIENTS="64" runs the rate rows of those client counts only, and ROWS="TLSv1.2 resumed RSA_2048,TLSv1.3 full
+# EC_P256" those rows only; either appends to the rate file. ONLY=rate, bulk, memory or latency runs one part.
 # Build first: mvn -B -pl benchmarks -am -DskipTests package
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,10 +36,10 @@ command -v openssl > /dev/null || { echo "openssl is needed: apt-get install -y 
 
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = rate ]; then
   RATE="$OUT/$TAG-listener-rate.txt"
-  [ -n "${CLIENTS:-}" ] || : > "$RATE"
+  [ -n "${CLIENTS:-}${ROWS:-}" ] || : > "$RATE"
   for clients in ${CLIENTS:-1 64}; do
-    for row in "TLSv1.3 full RSA_2048" "TLSv1.3 resumed RSA_2048" "TLSv1.2 full RSA_2048" "TLSv1.2 resumed RSA_2048" \
-        "TLSv1.3 full EC_P256"; do
+    IFS=, read -r -a rows <<< "${ROWS:-TLSv1.3 full RSA_2048,TLSv1.3 resumed RSA_2048,TLSv1.2 full RSA_2048,TLSv1.2 resumed RSA_2048,TLSv1.3 full EC_P256}"
+    for row in "${rows[@]}"; do
       # shellcheck disable=SC2086
       set -- $row
       echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(openssl version)" >> "$RATE"
