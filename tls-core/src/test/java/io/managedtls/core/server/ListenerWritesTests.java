@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How many transport writes the listener makes, read off its record-level debug output ("sent N bytes" per write):
  * a handler's last answer leaves with the close_notify, and a TLS 1.3 server's session tickets with them, so that a
- * request-and-close exchange costs the client one segment to read, not three.
+ * request-and-close exchange costs the client one segment to read instead of two or three.
  */
 @Timeout(60)
 class ListenerWritesTests {
