@@ -8,11 +8,11 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /** Test fixture: a transport that forwards every call to another, for tests to override the calls they watch. */
-abstract class ForwardingTransport implements Transport {
+public abstract class ForwardingTransport implements Transport {
 
     protected final Transport delegate;
 
-    ForwardingTransport(Transport delegate) {
+    protected ForwardingTransport(Transport delegate) {
         this.delegate = delegate;
     }
 

@@ -3,7 +3,6 @@ package io.managedtls.core.server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.managedtls.core.connection.ForwardingTransport;
 import io.managedtls.core.connection.Io;
 import io.managedtls.core.connection.Loopback;
 import io.managedtls.core.connection.TlsConnection;
@@ -18,7 +18,6 @@ import io.managedtls.core.connection.Transport;
 import io.managedtls.core.context.TlsContext;
 import io.managedtls.core.debug.TlsDebugListener;
 import io.managedtls.core.event.HandshakeKind;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -98,9 +97,7 @@ class ListenerWritesTests {
      * A client's blocking socket transport that, when told to, sends its first write (the ClientHello) and holds every
      * later one until {@link #release()} sends them in one socket write.
      */
-    private static final class HoldingTransport implements Transport {
-
-        private final Transport socket;
+    private static final class HoldingTransport extends ForwardingTransport {
 
         private final ByteArrayOutputStream held = new ByteArrayOutputStream();
 
@@ -109,7 +106,7 @@ class ListenerWritesTests {
         private boolean firstSent;
 
         HoldingTransport(Transport socket, boolean hold) {
-            this.socket = socket;
+            super(socket);
             this.holding = hold;
         }
 
@@ -117,7 +114,7 @@ class ListenerWritesTests {
             this.holding = false;
             ByteBuffer bytes = ByteBuffer.wrap(this.held.toByteArray());
             while (bytes.hasRemaining()) {
-                this.socket.write(bytes);
+                this.delegate.write(bytes);
             }
         }
 
@@ -125,48 +122,13 @@ class ListenerWritesTests {
         public int write(ByteBuffer source) throws IOException {
             if (!this.holding || !this.firstSent) {
                 this.firstSent = true;
-                return this.socket.write(source);
+                return this.delegate.write(source);
             }
             int n = source.remaining();
             byte[] bytes = new byte[n];
             source.get(bytes);
             this.held.write(bytes);
             return n;
-        }
-
-        @Override
-        public int read(ByteBuffer destination) throws IOException {
-            return this.socket.read(destination);
-        }
-
-        @Override
-        public boolean isBlocking() {
-            return true;
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            this.socket.setReadTimeout(timeout);
-        }
-
-        @Override
-        public Duration readTimeout() throws IOException {
-            return this.socket.readTimeout();
-        }
-
-        @Override
-        public @Nullable InetSocketAddress remoteAddress() {
-            return this.socket.remoteAddress();
-        }
-
-        @Override
-        public void close() throws IOException {
-            this.socket.close();
-        }
-
-        @Override
-        public void abort() throws IOException {
-            this.socket.abort();
         }
 
     }
