@@ -53,7 +53,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A failing connection tells its peer why with the alert its engine made, at once: malformed ClientHellos sent by a
- * raw client over loopback get the server's alert within a second, whatever the handshake timeout, and the alert read
+ * raw client over loopback get the server's alert within seconds, far below the handshake timeout, and the alert read
  * off the socket is the one the server reports.
  */
 @Timeout(60)
@@ -62,7 +62,11 @@ class AlertDeliveryTests {
     /** Far longer than any failure may take: a connection that waits for it hangs. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+    /**
+     * At once: far below the handshake timeout, which a connection that waited for it would reach, with room for a
+     * loaded machine's first handshake of the process (class loading, the interpreter).
+     */
+    private static final Duration AT_ONCE = Duration.ofSeconds(3);
 
     private static final int CONTENT_TYPE_ALERT = 21;
 
@@ -89,7 +93,7 @@ class AlertDeliveryTests {
             TlsContext server = Loopback.context(config);
             try (Loopback loopback = new Loopback()) {
                 Verdict verdict = sendRaw(loopback, server, mode.equals("blocking"), input);
-                assertThat(verdict.elapsed()).isLessThan(ONE_SECOND);
+                assertThat(verdict.elapsed()).isLessThan(AT_ONCE);
                 assertThat(verdict.failure().error()).isNotEqualTo(TlsError.TIMEOUT);
                 assertThat(verdict.alerts()).as("alerts the server sent").isNotEmpty();
                 assertThat(verdict.failure().alert()).contains(verdict.alerts().get(0).alert());
@@ -119,7 +123,7 @@ class AlertDeliveryTests {
             for (Malformed input : inputs) {
                 events.clear();
                 Verdict verdict = sendRaw(loopback, server, blocking, input.bytes());
-                assertThat(verdict.elapsed()).as(input.name()).isLessThan(ONE_SECOND);
+                assertThat(verdict.elapsed()).as(input.name()).isLessThan(AT_ONCE);
                 assertThat(verdict.failure().error()).as(input.name()).isIn(TlsError.INVALID_RECORD,
                         TlsError.HANDSHAKE_FAILURE, TlsError.UNEXPECTED_MESSAGE);
                 assertThat(verdict.alerts()).as("alerts the server sent for %s", input.name()).isNotEmpty();
@@ -160,7 +164,7 @@ class AlertDeliveryTests {
         assertThat(verdict.flightRecords()).as("handshake records before the alert").isPositive();
         assertThat(verdict.alerts()).containsExactly(new WireAlert(TlsAlert.UNEXPECTED_MESSAGE, true));
         assertThat(verdict.failure().alert()).contains(TlsAlert.UNEXPECTED_MESSAGE);
-        assertThat(verdict.elapsed()).isLessThan(ONE_SECOND);
+        assertThat(verdict.elapsed()).isLessThan(AT_ONCE);
     }
 
     // ---------------------------------------------------------------- issue 11, point 9
