@@ -37,8 +37,10 @@ command -v openssl > /dev/null || { echo "openssl is needed: apt-get install -y 
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = rate ]; then
   RATE="$OUT/$TAG-listener-rate.txt"
   [ -n "${CLIENTS:-}${ROWS:-}" ] || : > "$RATE"
+  ALL_ROWS="TLSv1.3 full RSA_2048,TLSv1.3 resumed RSA_2048,TLSv1.2 full RSA_2048,TLSv1.2 resumed RSA_2048"
+  ALL_ROWS+=",TLSv1.3 full EC_P256"
+  IFS=, read -r -a rows <<< "${ROWS:-$ALL_ROWS}"
   for clients in ${CLIENTS:-1 64}; do
-    IFS=, read -r -a rows <<< "${ROWS:-TLSv1.3 full RSA_2048,TLSv1.3 resumed RSA_2048,TLSv1.2 full RSA_2048,TLSv1.2 resumed RSA_2048,TLSv1.3 full EC_P256}"
     for row in "${rows[@]}"; do
       # shellcheck disable=SC2086
       set -- $row

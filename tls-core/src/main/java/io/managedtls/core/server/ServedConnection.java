@@ -362,9 +362,7 @@ final class ServedConnection implements TlsChannel {
                 if (this.closeRequested) {
                     // The handler closes: its last data, close_notify and what the handshake left (a TLS 1.3
                     // server's tickets) leave in one write before the next read, which would send them first.
-                    this.readPending = true;
-                    this.loop.continueLater(this);
-                    return;
+                    break;
                 }
                 continue;
             }
@@ -377,7 +375,8 @@ final class ServedConnection implements TlsChannel {
             }
             return;
         }
-        // What the connection decrypted already shows on no selector: this connection's turn comes again.
+        // What the connection decrypted already, or a close left unread, shows on no selector: this connection's
+        // turn comes again.
         this.readPending = true;
         this.loop.continueLater(this);
     }
